@@ -1,0 +1,1 @@
+"""Shared code of the China GPU IPO report: data loading, computations, charts."""
