@@ -1,0 +1,33 @@
+"""BibTeX for the book, generated from data/sources.csv (the one source registry)."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _escape(text: str) -> str:
+    # Braces delimit BibTeX values; the rest is escaped when Sphinx writes HTML or LaTeX.
+    return re.sub(r"[{}]", "", str(text))
+
+
+def entry(row: pd.Series) -> str:
+    fields = {"title": row["title"], "author": "{" + _escape(row["publisher"]) + "}"}
+    published = row["published"] if isinstance(row["published"], str) else ""
+    if published:
+        fields["year"] = published[:4]
+        if len(published) >= 7:
+            fields["month"] = MONTHS[int(published[5:7]) - 1]
+    if isinstance(row["url"], str) and row["url"]:
+        fields["url"] = row["url"]
+    fields["note"] = f"Kind: {row['kind'].replace('-', ' ')}." + (
+        f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
+    body = ",\n".join(
+        f"  {key} = {{{value if key == 'author' else _escape(value)}}}" for key, value in fields.items())
+    return f"@misc{{{row['source_id']},\n{body}\n}}\n"
+
+
+def bibtex(sources: pd.DataFrame) -> str:
+    return "\n".join(entry(row) for _, row in sources.iterrows())

@@ -1,0 +1,182 @@
+"""Chapter 2: Biren Technology's technology and business, from its filings."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import metrics
+from .charts import ACCENT, MUTED, PALETTE
+from .facts import Facts
+
+PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
+PERIOD_LABEL = {"FY2022": "2022", "FY2023": "2023", "FY2024": "2024", "H1-2024": "H1 2024", "H1-2025": "H1 2025"}
+
+
+def _fin_rows(f: Facts, metrics_: list[str], periods=PERIODS) -> pd.DataFrame:
+    fin = f.table("financials")
+    rows = fin[(fin["company_id"] == "biren") & fin["metric"].isin(metrics_) & fin["period"].isin(periods)].copy()
+    rows["period_label"] = rows["period"].map(PERIOD_LABEL)
+    return rows
+
+
+def figures(f: Facts) -> dict:
+    rev = {p: f.fin("biren", p, "revenue") for p in PERIODS}
+    gp = {p: f.fin("biren", p, "gross_profit") for p in PERIODS}
+    v = {f"rev_{p.replace('-', '_').lower()}": rev[p] for p in PERIODS}
+    v.update({f"gm_{p.replace('-', '_').lower()}": gp[p] / rev[p] for p in PERIODS})
+    v["rev_multiple_22_24"] = metrics.multiple(rev["FY2022"], rev["FY2024"])
+    v["rev_cagr_22_24"] = metrics.cagr(rev["FY2022"], rev["FY2024"], 2)
+    v["rev_growth_h1"] = metrics.change(rev["H1-2024"], rev["H1-2025"])
+    for p in ["FY2022", "FY2023", "FY2024", "H1-2025"]:
+        key = p.replace("-", "_").lower()
+        v[f"loss_{key}"] = -f.fin("biren", p, "net_profit")
+        v[f"adj_loss_{key}"] = -f.fin("biren", p, "adjusted_net_profit")
+        v[f"redemption_{key}"] = f.fin("biren", p, "redemption_liability_charge")
+        v[f"gap_{key}"] = v[f"loss_{key}"] - v[f"adj_loss_{key}"]
+        v[f"gap_share_redemption_{key}"] = v[f"redemption_{key}"] / v[f"gap_{key}"]
+    v["adj_loss_h1_2024"] = -f.fin("biren", "H1-2024", "adjusted_net_profit")
+    v["cum_net_loss"] = sum(v[f"loss_{k}"] for k in ("fy2022", "fy2023", "fy2024", "h1_2025"))
+    v["rd_cumulative"] = f.fin("biren", "FY2022-H1-2025", "rd_expense")
+    v["rd_share_floor"] = f.fin("biren", "FY2022-H1-2025", "rd_share_of_opex") / 100
+    v["rd_to_revenue_cum"] = v["rd_cumulative"] / sum(rev[p] for p in ["FY2022", "FY2023", "FY2024", "H1-2025"])
+    v["rd_headcount"] = f.snapshot("biren", "rd_headcount")
+    v["employees"] = f.snapshot("biren", "employees")
+    v["rd_staff_share"] = v["rd_headcount"] / v["employees"]
+    v["patents_granted"] = f.snapshot("biren", "patents_granted")
+    v["patents_pending"] = f.snapshot("biren", "patent_applications_pending")
+    v["patents_total"] = v["patents_granted"] + v["patents_pending"]
+    v["orders"] = f.snapshot("biren", "binding_orders_value")
+    v["orders_count"] = f.snapshot("biren", "binding_orders_count")
+    v["framework"] = f.snapshot("biren", "framework_and_contracts_value")
+    v["orders_to_rev_2024"] = v["orders"] / rev["FY2024"]
+    v["framework_to_rev_2024"] = v["framework"] / rev["FY2024"]
+    v["orders_plus_framework"] = v["orders"] + v["framework"]
+    for p in ["FY2023", "FY2024", "H1-2025"]:
+        v[f"top5_{p.replace('-', '_').lower()}"] = f.fin("biren", p, "top5_customer_share") / 100
+    v["customers_fy2024"] = f.fin("biren", "FY2024", "customers")
+    v["customers_h1_2025"] = f.fin("biren", "H1-2025", "customers")
+    v["cash_jun2025"] = f.snapshot("biren", "cash_and_equivalents", "2025-06-30")
+    v["borrowings_jun2025"] = f.snapshot("biren", "bank_borrowings", "2025-06-30")
+    v["adj_burn_h1_2025_monthly"] = v["adj_loss_h1_2025"] / 6
+    v["cash_months_at_adj_burn"] = v["cash_jun2025"] / v["adj_burn_h1_2025_monthly"]
+    v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding")
+    mlperf = f.table("mlperf_results").set_index("benchmark")
+    v["mlperf_resnet"] = mlperf.loc["ResNet-50", "value"]
+    v["mlperf_bert"] = mlperf.loc["BERT-99.9", "value"]
+    v["mlperf_cards"] = int(mlperf["accelerator_count"].iloc[0])
+    v["mlperf_resnet_per_card"] = v["mlperf_resnet"] / v["mlperf_cards"]
+    v["mlperf_bert_per_card"] = v["mlperf_bert"] / v["mlperf_cards"]
+    return v
+
+
+def milestones_chart(f: Facts):
+    rows = f.table("biren_milestones").copy()
+    rows["when"] = [d.strftime("%Y") if p == "year" else d.strftime("%b %Y") if p == "month" else d.strftime("%d %b %Y")
+                    for d, p in zip(rows["date"], rows["date_precision"])]
+    rows["lane"] = rows["product"].where(rows["product"].isin(["company", "IPO"]), "chips")
+    base = alt.Chart(rows).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("lane:N", title=None, sort=["company", "chips", "IPO"]),
+        tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("product:N", title="Product"),
+                 alt.Tooltip("event:N", title="Event"), alt.Tooltip("source_id:N", title="Source")],
+    )
+    points = base.mark_point(size=120, filled=True).encode(color=alt.Color("lane:N", title=None, legend=None))
+    labels = base.transform_filter(alt.datum.lane == "chips").mark_text(align="left", dx=8, dy=-10, fontSize=11).encode(
+        text="product:N")
+    chart = (points + labels).properties(height=150, title=alt.Title(
+        "Biren Technology 壁仞科技: milestones on record",
+        subtitle="Dated events in the sources; BR166 and BR20X have no sourced date and are not plotted"))
+    return chart, sorted(set(rows["source_id"]))
+
+
+def revenue_chart(f: Facts):
+    rows = _fin_rows(f, ["revenue"])
+    rows["revenue_m"] = rows["value"]
+    rows["kind"] = rows["period"].str.startswith("FY").map({True: "Full year", False: "First half"})
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
+        y=alt.Y("revenue_m:Q", title="Revenue (CNY million)"),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[4]]), sort=["Full year"]),
+        tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f"),
+                 alt.Tooltip("reliability:N"), alt.Tooltip("source_id:N", title="Source")],
+    ).properties(title=alt.Title("Biren's revenue", subtitle="CNY million, as reported"))
+    return chart, sorted(set(rows["source_id"]))
+
+
+def margin_chart(f: Facts):
+    rev = _fin_rows(f, ["revenue"]).set_index("period")
+    gp = _fin_rows(f, ["gross_profit"]).set_index("period")
+    rows = pd.DataFrame({"period": PERIODS})
+    rows["period_label"] = rows["period"].map(PERIOD_LABEL)
+    rows["gross_margin"] = [gp.loc[p, "value"] / rev.loc[p, "value"] for p in PERIODS]
+    chart = alt.Chart(rows).mark_line(point=True).encode(
+        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
+        y=alt.Y("gross_margin:Q", title="Gross margin (gross profit ÷ revenue)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("gross_margin:Q", format=".1%")],
+    ).properties(title=alt.Title("Biren's gross margin fell as hardware sales grew",
+                                 subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
+    return chart, sorted(set(rev["source_id"]) | set(gp["source_id"]))
+
+
+def loss_chart(f: Facts):
+    periods = ["FY2022", "FY2023", "FY2024", "H1-2025"]
+    rows = _fin_rows(f, ["net_profit", "adjusted_net_profit", "redemption_liability_charge"], periods)
+    rows["amount_m"] = rows["value"].abs()
+    rows["line"] = rows["metric"].map({"net_profit": "Net loss (IFRS)", "adjusted_net_profit": "Adjusted net loss (non-IFRS)",
+                                       "redemption_liability_charge": "Redemption-liability charge"})
+    order = ["Net loss (IFRS)", "Adjusted net loss (non-IFRS)", "Redemption-liability charge"]
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("line:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("amount_m:Q", title="CNY million"),
+        color=alt.Color("line:N", title=None, sort=order, scale=alt.Scale(range=[PALETTE[3], ACCENT, MUTED])),
+        column=alt.Column("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in periods]),
+        tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("line:N", title="Line"),
+                 alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f"), alt.Tooltip("reliability:N")],
+    ).properties(width=110, title=alt.Title("Reported loss against adjusted loss",
+                                            subtitle="CNY million; the redemption-liability charge is one of the items added back"))
+    return chart, sorted(set(rows["source_id"]))
+
+
+def orders_chart(f: Facts):
+    v = figures(f)
+    rows = pd.DataFrame([
+        {"item": "Revenue FY2024", "amount_m": v["rev_fy2024"], "kind": "Reported revenue"},
+        {"item": "Revenue H1 2025", "amount_m": v["rev_h1_2025"], "kind": "Reported revenue"},
+        {"item": "Binding orders outstanding", "amount_m": v["orders"], "kind": "Orders and agreements"},
+        {"item": "Framework agreements and contracts", "amount_m": v["framework"], "kind": "Orders and agreements"},
+    ])
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("amount_m:Q", title="CNY million"),
+        y=alt.Y("item:N", title=None, sort=None),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[MUTED, ACCENT])),
+        tooltip=[alt.Tooltip("item:N"), alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f")],
+    ).properties(height=150, title=alt.Title("Orders on hand against revenue",
+                                             subtitle="CNY million; orders at the prospectus date, revenue as reported"))
+    snaps = f.table("company_snapshots")
+    sources = set(snaps[snaps["metric"].isin(["binding_orders_value", "framework_and_contracts_value"])]["source_id"])
+    sources |= set(_fin_rows(f, ["revenue"], ["FY2024", "H1-2025"])["source_id"])
+    return chart, sorted(sources)
+
+
+def concentration_chart(f: Facts):
+    rows = _fin_rows(f, ["top5_customer_share"], ["FY2023", "FY2024", "H1-2025"])
+    rows["share"] = rows["value"] / 100
+    chart = alt.Chart(rows).mark_bar(color=ACCENT).encode(
+        x=alt.X("period_label:N", title=None, sort=["2023", "2024", "H1 2025"]),
+        y=alt.Y("share:Q", title="Share of revenue from the five largest customers", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=300, title=alt.Title("Customer concentration", subtitle="Top-five customers' share of revenue"))
+    return chart, sorted(set(rows["source_id"]))
+
+
+def mlperf_table(f: Facts) -> pd.DataFrame:
+    t = f.table("mlperf_results")
+    return pd.DataFrame({
+        "Round": t["round"], "Division": t["division"], "System": t["system"],
+        "Accelerators": t["accelerator_count"].astype(str) + " × " + t["accelerator"],
+        "Benchmark": t["benchmark"], "Scenario": t["scenario"],
+        "Samples per second": t["value"].map("{:,.1f}".format),
+        "Per accelerator": (t["value"] / t["accelerator_count"]).map("{:,.1f}".format),
+    })

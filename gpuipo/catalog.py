@@ -1,0 +1,46 @@
+"""The data appendix: a data dictionary from datapackage.json and the "as of" dates of the data."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import data
+
+
+def dictionary(name: str) -> pd.DataFrame:
+    resource = data.schema_of(name)
+    rows = []
+    for field in resource["schema"]["fields"]:
+        constraints = field.get("constraints", {})
+        rules = []
+        if constraints.get("required"):
+            rules.append("required")
+        if "enum" in constraints:
+            rules.append("one of: " + ", ".join(constraints["enum"]))
+        if "minimum" in constraints:
+            rules.append(f"≥ {constraints['minimum']}")
+        if "pattern" in constraints:
+            rules.append("pattern")
+        rows.append({"Field": f"`{field['name']}`", "Type": field["type"], "Unit": field.get("unit", ""),
+                     "Description": field["description"], "Rules": "; ".join(rules)})
+    return pd.DataFrame(rows)
+
+
+def tables() -> pd.DataFrame:
+    rows = []
+    for resource in data.validate()["resources"]:
+        frame = data.load(resource["name"])
+        key = ", ".join(resource["schema"]["primaryKey"])
+        rows.append({"Table": f"{{download}}`{resource['path']} <../data/{resource['path']}>`",
+                     "Rows": str(len(frame)), "Primary key": key, "What it holds": resource["description"]})
+    return pd.DataFrame(rows)
+
+
+def latest_date() -> pd.Timestamp:
+    """Newest date any observation in the package refers to (publication dates of sources excluded)."""
+    latest = pd.Timestamp.min
+    for resource in data.validate()["resources"]:
+        frame = data.load(resource["name"])
+        for field in resource["schema"]["fields"]:
+            if field["type"] == "date":
+                latest = max(latest, frame[field["name"]].max())
+    return latest

@@ -1,0 +1,83 @@
+"""Sphinx extension: keeps the book in step with data/ and the gpuipo package.
+
+- Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it.
+- Removes the unused Thebe scripts from every page (see _drop_thebe).
+- Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
+  outputs are stale although no notebook changed. So the inputs are fingerprinted, and on a change
+  the execution cache is dropped and every document is re-read.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from . import data
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+FINGERPRINT_FILE = "gpuipo-inputs.sha256"
+
+
+def inputs_fingerprint() -> str:
+    digest = hashlib.sha256()
+    files = sorted(data.DATA_DIR.glob("*")) + sorted(PACKAGE_DIR.glob("*.py"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _write_bibliography(app, config):
+    from .bibliography import bibtex
+
+    target = Path(app.srcdir) / config.bibtex_bibfiles[0]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = bibtex(data.load("sources"))
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def _drop_stale_outputs(app, config):
+    stamp = Path(app.doctreedir) / FINGERPRINT_FILE
+    current = inputs_fingerprint()
+    app.gpuipo_inputs_changed = not stamp.exists() or stamp.read_text() != current
+    if app.gpuipo_inputs_changed:
+        cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+        if not cache.is_absolute():
+            cache = Path(app.srcdir) / cache
+        shutil.rmtree(cache, ignore_errors=True)
+    app.gpuipo_fingerprint = current
+
+
+def _reread_all(app, env, added, changed, removed):
+    if getattr(app, "gpuipo_inputs_changed", False):
+        return sorted(set(env.found_docs) - set(added) - set(changed))
+    return []
+
+
+def _save_fingerprint(app, exception):
+    if exception is None:
+        stamp = Path(app.doctreedir) / FINGERPRINT_FILE
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(app.gpuipo_fingerprint)
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    # Jupyter Book always loads sphinx-thebe; the book has no live kernels, and its inline config is
+    # emitted twice ("THEBE_JS_URL has already been declared") and names a CDN.
+    scripts = context.get("script_files", [])
+    context["script_files"] = [
+        js for js in scripts
+        if "thebe" not in str(getattr(js, "filename", js) or "")
+        and "THEBE" not in str(getattr(js, "attributes", {}).get("body", ""))
+    ]
+
+
+def setup(app):
+    app.connect("html-page-context", _drop_thebe)
+    app.connect("config-inited", _write_bibliography, priority=400)
+    app.connect("config-inited", _drop_stale_outputs, priority=450)
+    app.connect("env-get-outdated", _reread_all)
+    app.connect("build-finished", _save_fingerprint)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
