@@ -22,7 +22,7 @@ book: check-data
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Site: _build/html/index.html"
 
-test: $(STAMP)
+test: book
 	$(BIN)/python -m pytest
 
 lock:

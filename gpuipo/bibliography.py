@@ -5,16 +5,19 @@ import re
 
 import pandas as pd
 
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
 
 
 def _escape(text: str) -> str:
-    # Braces delimit BibTeX values; the rest is escaped when Sphinx writes HTML or LaTeX.
-    return re.sub(r"[{}]", "", str(text))
+    # Field values are read as LaTeX: braces would unbalance them and % would start a comment.
+    text = re.sub(r"[{}]", "", str(text))
+    return text.replace("%", r"\%")
 
 
 def entry(row: pd.Series) -> str:
-    fields = {"title": row["title"], "author": "{" + _escape(row["publisher"]) + "}"}
+    # Double braces keep BibTeX styles from lower-casing titles and splitting publisher names.
+    fields = {"title": "{" + _escape(row["title"]) + "}", "author": "{" + _escape(row["publisher"]) + "}"}
     published = row["published"] if isinstance(row["published"], str) else ""
     if published:
         fields["year"] = published[:4]
@@ -25,7 +28,7 @@ def entry(row: pd.Series) -> str:
     fields["note"] = f"Kind: {row['kind'].replace('-', ' ')}." + (
         f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
     body = ",\n".join(
-        f"  {key} = {{{value if key == 'author' else _escape(value)}}}" for key, value in fields.items())
+        f"  {key} = {{{value if key in ('author', 'title', 'url') else _escape(value)}}}" for key, value in fields.items())
     return f"@misc{{{row['source_id']},\n{body}\n}}\n"
 
 

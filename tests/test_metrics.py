@@ -1,0 +1,90 @@
+"""The report's arithmetic against values worked out by hand (a calculator, not the code)."""
+import pandas as pd
+import pytest
+
+from gpuipo import fx, metrics
+from gpuipo.facts import Facts
+from gpuipo.units import convert
+
+
+def test_change_and_multiple():
+    # Moore Threads: offer 114.28, first close 600.50 -> +425.46 %
+    assert metrics.change(114.28, 600.50) == pytest.approx(4.2546, abs=1e-4)
+    # Cambricon: 54.15 -> 1595.88 is 29.47 times, a gain of 2847 %
+    assert metrics.multiple(54.15, 1595.88) == pytest.approx(29.4715, abs=1e-4)
+    assert metrics.change(54.15, 1595.88) == pytest.approx(28.4715, abs=1e-4)
+    with pytest.raises(ZeroDivisionError):
+        metrics.change(0, 1)
+
+
+def test_cagr():
+    # Biren revenue 0.499 -> 336.803 CNY m over two years: sqrt(674.95) - 1 = 24.98
+    assert metrics.cagr(0.499, 336.803, 2) == pytest.approx(24.9798, abs=1e-3)
+    assert metrics.cagr(100, 121, 2) == pytest.approx(0.10)
+    with pytest.raises(ValueError):
+        metrics.cagr(0, 5, 2)
+
+
+def test_market_cap_and_price_to_sales():
+    # Biren at the offer: 19.60 x 2,396,131,700 = HK$46,964.18 m
+    assert metrics.market_cap(19.60, 2_396_131_700) == pytest.approx(46_964_181_320)
+    # Hygon: CNY 509.7 bn over CNY 9,162 m revenue = 55.63 x
+    assert metrics.price_to_sales(509_700, 9_162) == pytest.approx(55.632, abs=1e-3)
+    with pytest.raises(ValueError):
+        metrics.price_to_sales(1, 0)
+
+
+def test_cornerstone_share_on_each_denominator():
+    # Biren: HK$2,899.357 m of cornerstone money at the HK$18.30 mid-price over 247,692,800 base shares
+    assert metrics.cornerstone_share_by_amount(2_899_357_440, 18.30, 247_692_800) == pytest.approx(0.6396, abs=1e-4)
+    # ... and 147,926,400 shares over the 284,846,600 upsized offer = 51.93 %
+    assert 147_926_400 / 284_846_600 == pytest.approx(0.5193, abs=1e-4)
+
+
+def test_greenshoe_outcome_above_and_below_the_offer():
+    above = metrics.greenshoe_outcome(42_726_800, 19.60, 34.46)
+    assert above.exercised == 42_726_800 and above.bought_in_market == 0
+    assert above.extra_proceeds == pytest.approx(837_445_280)   # 42,726,800 x 19.60
+    below = metrics.greenshoe_outcome(42_726_800, 19.60, 17.00)
+    assert below.exercised == 0 and below.extra_proceeds == 0
+    partial = metrics.greenshoe_outcome(42_726_800, 19.60, 17.00, shares_bought_if_below=10_000_000)
+    assert partial.exercised == 32_726_800
+    assert partial.buying_power == pytest.approx(837_445_280)
+
+
+def test_unit_conversion():
+    assert convert(3.37, "hundred_million", "million") == pytest.approx(337.0)
+    assert convert(82.571, "billion", "million") == pytest.approx(82_571)
+    with pytest.raises(ValueError):
+        convert(1, "lakh", "million")
+
+
+def test_cross_rate_through_the_dollar():
+    rates = pd.DataFrame({
+        "date": pd.to_datetime(["2025-12-19", "2025-12-19", "2026-01-08"]),
+        "base_currency": ["USD", "USD", "USD"], "quote_currency": ["CNY", "HKD", "HKD"],
+        "base_amount": [1, 35.29, 558.0], "quote_amount": [7.0550, 274.6, 4350.0],
+        "method": ["official_fixing", "implied_by_conversion", "implied_by_conversion"],
+        "source_id": ["a", "b", "c"],
+    })
+    # 7.0550 CNY per USD over (274.6 / 35.29 =) 7.78124 HKD per USD = 0.906668 CNY per HKD
+    rate = fx.cross_rate(rates, "HKD", "CNY", "2025-12-20")
+    assert rate.value == pytest.approx(0.906668, abs=1e-6)
+    assert rate.source_ids == ("b", "a")
+    # nearest HKD row to 2026-01-05 is 2026-01-08 (3 days) not 2025-12-19 (17 days)
+    assert fx.cross_rate(rates, "HKD", "CNY", "2026-01-05").dates[0] == pd.Timestamp("2026-01-08")
+
+
+def test_chapter_figures_from_the_committed_data():
+    from gpuipo import aftermarket, biren, hkmarket, pricing
+
+    f = Facts()
+    assert pricing.figures(f)["mt_change_close"] == pytest.approx(4.2546, abs=1e-4)
+    assert biren.figures(f)["gm_h1_2025"] == pytest.approx(18.8 / 58.903)
+    h = hkmarket.figures(f)
+    assert h["catl_cs_base"] == pytest.approx(0.6570, abs=1e-4)
+    assert h["catl_cs_upsized"] == pytest.approx(0.5713, abs=1e-4)
+    assert h["biren_cs_upsized"] == pytest.approx(0.5193, abs=1e-4)
+    assert h["hsi_ytd_1219"] == pytest.approx(0.2807, abs=1e-4)
+    assert h["gs_window_days"] == 30
+    assert aftermarket.figures(f)["close"] == pytest.approx(34.46, abs=0.005)

@@ -1,0 +1,93 @@
+"""The built site: every page, no broken internal link, nothing fetched from another host."""
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+
+from gpuipo import aftermarket, biren, hkmarket, pricing
+from gpuipo.facts import Facts
+
+from .site import ROOT, ensure_site, parse, toc_pages
+
+MIN_CHARTS = 12
+PAGE_BUDGET = 300_000  # bytes of HTML per page, shared assets excluded
+
+
+@pytest.fixture(scope="module")
+def site():
+    return ensure_site()
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return {path: parse(path) for path in sorted(site.rglob("*.html")) if "_static" not in path.parts}
+
+
+def test_every_toc_page_is_built(site):
+    for name in toc_pages():
+        assert (site / f"{name}.html").exists(), name
+
+
+def test_no_broken_internal_links(site, pages):
+    broken = []
+    for path, page in pages.items():
+        for href in page.links + [src for _, src in page.resources]:
+            if urlparse(href).scheme or href.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            target, fragment = urldefrag(href)
+            target_path = (path.parent / target.split("?")[0]).resolve() if target else path
+            if target_path.is_dir():
+                target_path = target_path / "index.html"
+            if not target_path.exists():
+                broken.append(f"{path.relative_to(site)} -> {href}")
+            elif fragment and target_path.suffix == ".html":
+                target_page = pages.get(target_path) or parse(target_path)
+                if fragment not in target_page.ids:
+                    broken.append(f"{path.relative_to(site)} -> {href} (no such anchor)")
+    assert broken == []
+
+
+def test_nothing_is_fetched_from_another_host(pages, site):
+    external = [f"{path.relative_to(site)}: <{tag}> {url}" for path, page in pages.items()
+                for tag, url in page.resources if urlparse(url).scheme in ("http", "https") or url.startswith("//")]
+    assert external == []
+
+
+def test_vega_runtime_is_shipped_once_and_pages_stay_light(site, pages):
+    runtimes = sorted(p.name for p in site.rglob("vega*.min.js"))
+    assert runtimes == ["vega-embed.min.js", "vega-lite.min.js", "vega.min.js"]
+    for path in pages:
+        assert path.stat().st_size <= PAGE_BUDGET, f"{path.relative_to(site)} is {path.stat().st_size} bytes"
+
+
+def test_charts_have_specs_alt_text_and_stable_ids(pages):
+    charts = [(path, chart) for path, page in pages.items() for chart in page.charts]
+    assert len(charts) >= MIN_CHARTS
+    for path, chart in charts:
+        assert chart["id"].startswith("vega-") and len(chart["id"]) == len("vega-") + 16
+        assert chart.get("aria-label"), f"chart without alt text in {path}"
+        assert f'data-target="{chart["id"]}"' in path.read_text(encoding="utf-8")
+
+
+def test_glued_figures_reach_the_pages(site):
+    f = Facts()
+    index = parse(site / "index.html").plain
+    assert f"{pricing.figures(f)['mt_ps']:,.0f}" in index
+    assert f"{hkmarket.figures(f)['biren_cs_upsized']:.2%}" in index
+    ch2 = parse(site / "chapters" / "02_biren.html").plain
+    assert f"{biren.figures(f)['rev_fy2024']:,.1f}" in ch2
+    ch4 = parse(site / "chapters" / "04_after_listing.html").plain
+    assert f"{aftermarket.figures(f)['close']:.2f}" in ch4
+
+
+def test_every_data_file_is_offered_for_download(site):
+    downloaded = {p.name for p in (site / "_downloads").rglob("*") if p.is_file()}
+    for path in (ROOT / "data").iterdir():
+        assert path.name in downloaded, path.name
+
+
+def test_bibliography_lists_every_source(site):
+    page = parse(site / "appendix" / "data_and_sources.html").plain
+    f = Facts()
+    for title in f.table("sources")["title"]:
+        assert " ".join(title.split())[:40] in page, title
