@@ -1,6 +1,7 @@
 """Sphinx extension: keeps the book in step with data/ and the gpuipo package.
 
-- Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it.
+- Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it, and
+  the claims audit as a CSV for download.
 - Removes the unused Thebe scripts from every page (see _drop_thebe).
 - Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
   outputs are stale although no notebook changed. So the inputs are fingerprinted, and on a change
@@ -34,6 +35,18 @@ def _write_bibliography(app, config):
     target = Path(app.srcdir) / config.bibtex_bibfiles[0]
     target.parent.mkdir(parents=True, exist_ok=True)
     text = bibtex(data.load("sources"))
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def _write_claims_audit(app, config):
+    """Publish the audit as data: _build/generated/claims_audit.csv, linked from the audit chapter."""
+    from .claims import audit, published
+    from .facts import Facts
+
+    target = Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = published(audit(Facts())).to_csv(index=False, lineterminator="\n")
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
 
@@ -77,6 +90,7 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("html-page-context", _drop_thebe)
     app.connect("config-inited", _write_bibliography, priority=400)
+    app.connect("config-inited", _write_claims_audit, priority=410)
     app.connect("config-inited", _drop_stale_outputs, priority=450)
     app.connect("env-get-outdated", _reread_all)
     app.connect("build-finished", _save_fingerprint)

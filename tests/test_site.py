@@ -84,6 +84,7 @@ def test_every_data_file_is_offered_for_download(site):
     downloaded = {p.name for p in (site / "_downloads").rglob("*") if p.is_file()}
     for path in (ROOT / "data").iterdir():
         assert path.name in downloaded, path.name
+    assert "claims_audit.csv" in downloaded
 
 
 def test_bibliography_lists_every_source(site):
