@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import metrics
-from .charts import ACCENT, MUTED, PALETTE
+from .charts import ACCENT, MUTED, PALETTE, WIDTH
 from .facts import Facts
 
 PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
@@ -81,8 +81,8 @@ def milestones_chart(f: Facts):
                  alt.Tooltip("event:N", title="Event"), alt.Tooltip("source_id:N", title="Source")],
     )
     points = base.mark_point(size=120, filled=True).encode(color=alt.Color("lane:N", title=None, legend=None))
-    labels = base.transform_filter(alt.datum.lane == "chips").mark_text(align="left", dx=8, dy=-10, fontSize=11).encode(
-        text="product:N")
+    labels = base.transform_filter(alt.datum.lane == "chips").mark_text(
+        align="left", dx=6, dy=-8, angle=330, fontSize=11).encode(text="product:N")
     chart = (points + labels).properties(height=150, title=alt.Title(
         "Biren Technology 壁仞科技: milestones on record",
         subtitle="Dated events in the sources; BR166 and BR20X have no sourced date and are not plotted"))
@@ -99,7 +99,7 @@ def revenue_chart(f: Facts):
         color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[4]]), sort=["Full year"]),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f"),
                  alt.Tooltip("reliability:N"), alt.Tooltip("source_id:N", title="Source")],
-    ).properties(title=alt.Title("Biren's revenue", subtitle="CNY million, as reported"))
+    ).properties(width=WIDTH, title=alt.Title("Biren's revenue", subtitle="CNY million, as reported"))
     return chart, sorted(set(rows["source_id"]))
 
 
@@ -114,7 +114,7 @@ def margin_chart(f: Facts):
         y=alt.Y("gross_margin:Q", title="Gross margin (gross profit ÷ revenue)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("gross_margin:Q", format=".1%")],
-    ).properties(title=alt.Title("Biren's gross margin fell as hardware sales grew",
+    ).properties(width=WIDTH, title=alt.Title("Biren's gross margin fell as hardware sales grew",
                                  subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
     return chart, sorted(set(rev["source_id"]) | set(gp["source_id"]))
 
@@ -174,9 +174,8 @@ def concentration_chart(f: Facts):
 def mlperf_table(f: Facts) -> pd.DataFrame:
     t = f.table("mlperf_results")
     return pd.DataFrame({
-        "Round": t["round"], "Division": t["division"], "System": t["system"],
-        "Accelerators": t["accelerator_count"].astype(str) + " × " + t["accelerator"],
-        "Benchmark": t["benchmark"], "Scenario": t["scenario"],
-        "Samples per second": t["value"].map("{:,.1f}".format),
-        "Per accelerator": (t["value"] / t["accelerator_count"]).map("{:,.1f}".format),
+        "Benchmark": t["benchmark"] + " (" + t["scenario"] + ")",
+        "System": t["system"] + ", " + t["accelerator_count"].astype(str) + " × " + t["accelerator"],
+        "Samples/s": t["value"].map("{:,.1f}".format),
+        "Per card": (t["value"] / t["accelerator_count"]).map("{:,.1f}".format),
     })

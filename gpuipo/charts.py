@@ -58,7 +58,8 @@ def element_id(spec: dict) -> str:
 def html_snippet(spec: dict, alt_text: str) -> str:
     chart_id = element_id(spec)
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-    return (f'<div class="vega-chart" id="{chart_id}" role="img" aria-label="{html.escape(alt_text, quote=True)}">'
+    # tabindex: a chart wider than the column scrolls, and a scrollable region must be reachable by keyboard.
+    return (f'<div class="vega-chart" id="{chart_id}" role="img" tabindex="0" aria-label="{html.escape(alt_text, quote=True)}">'
             f"</div>\n"
             f'<script type="application/json" class="vega-spec" data-target="{chart_id}">{payload}</script>')
 

@@ -2,6 +2,7 @@
 
 - Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it, and
   the claims audit as a CSV for download.
+- Keeps _build/html/_static in step with _static/ on incremental builds.
 - Removes the unused Thebe scripts from every page (see _drop_thebe).
 - Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
   outputs are stale although no notebook changed. So the inputs are fingerprinted, and on a change
@@ -87,7 +88,22 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     ]
 
 
+def _sync_static(app, exception):
+    # When no document is outdated Sphinx skips copying html_static_path, so an edited file in
+    # _static/ (CSS, the chart loader) would not reach the site until a full rebuild.
+    if exception is not None or app.builder.format != "html":
+        return
+    source_root = Path(app.confdir) / "_static"
+    target_root = Path(app.outdir) / "_static"
+    for source in source_root.rglob("*"):
+        target = target_root / source.relative_to(source_root)
+        if source.is_file() and (not target.exists() or target.read_bytes() != source.read_bytes()):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
 def setup(app):
+    app.connect("build-finished", _sync_static)
     app.connect("html-page-context", _drop_thebe)
     app.connect("config-inited", _write_bibliography, priority=400)
     app.connect("config-inited", _write_claims_audit, priority=410)

@@ -1,0 +1,88 @@
+"""Every page in a real browser (Debian's Chromium through Playwright), served from localhost with no
+network: charts draw, nothing logs an error, nothing is requested from another host, and axe-core
+finds no serious or critical accessibility violation. Screenshots land in test-artifacts/screenshots/.
+"""
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .site import ROOT, ensure_site, toc_pages
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+# Flags that stop Chromium's own background traffic (update checks, sign-in); see the machine notes.
+QUIET_FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-sandbox"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is required for the browser tests: apt-get install chromium")
+    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server():
+    site = ensure_site()
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        yield instance
+        instance.close()
+
+
+def visit(browser, url, shot_name):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg, canvas'))",
+        timeout=20_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{shot_name}.png"), full_page=True)
+    charts = page.eval_on_selector_all(
+        ".vega-chart", "els => els.map(e => ({drawn: !!e.querySelector('svg, canvas'), label: e.getAttribute('aria-label')}))")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    page.close()
+    return requests, errors, charts, violations
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_in_a_real_browser(browser, server, name):
+    requests, errors, charts, violations = visit(browser, f"{server}/{name}.html", name.replace("/", "__"))
+    foreign = [url for url in requests if urlparse(url).hostname not in ("127.0.0.1", None) and not url.startswith("data:")]
+    assert foreign == [], f"requests to other hosts: {foreign}"
+    assert errors == [], f"console errors: {errors}"
+    assert all(chart["drawn"] for chart in charts), charts
+    assert all(chart["label"] for chart in charts), "every chart needs alt text"
+    assert violations == [], violations
