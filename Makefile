@@ -6,7 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= data
 
-.PHONY: book test check-data pdf lock clean
+PDF := _build/china-gpu-ipo-report.pdf
+LATEX_DIR := _build/pdf/_build/latex
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-recommended \
+	fonts-noto-cjk fonts-freefont-otf latexmk
+HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/null \
+	&& fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q FreeSerif && echo yes)
+
+.PHONY: book test check-data pdf pdf-if-tex lock clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +29,30 @@ book: check-data
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Site: _build/html/index.html"
 
-test: book
+# The PDF from a clean state (its own build path, so it never reuses the site's outputs).
+# XeLaTeX exits 0 when it drops glyphs, so the log is read for "Missing character".
+pdf: check-data
+ifneq ($(HAVE_TEX),yes)
+	@echo "make pdf needs XeLaTeX, latexmk and the Noto CJK and FreeFont fonts. On Debian or Ubuntu:"
+	@echo "    sudo apt-get install $(TEX_PACKAGES)"
+	@exit 1
+endif
+	rm -rf _build/pdf
+	$(BIN)/jupyter-book build . --builder pdflatex --path-output _build/pdf
+	@if grep -q "Missing character" $(LATEX_DIR)/*.log; then \
+		grep "Missing character" $(LATEX_DIR)/*.log | sort | uniq -c; echo "PDF has missing glyphs"; exit 1; fi
+	cp $(LATEX_DIR)/china-gpu-ipo-report.pdf $(PDF)
+	@if [ -f _build/html/index.html ]; then $(MAKE) --no-print-directory book; fi
+	@echo "PDF: $(PDF)"
+
+pdf-if-tex:
+ifeq ($(HAVE_TEX),yes)
+	$(MAKE) --no-print-directory pdf
+else
+	@echo "TeX not installed: skipping the PDF (see make pdf)"
+endif
+
+test: book pdf-if-tex
 	$(BIN)/python -m pytest
 
 lock:
@@ -31,4 +61,4 @@ lock:
 		--output-file requirements.txt requirements.in
 
 clean:
-	rm -rf _build
+	rm -rf _build test-artifacts

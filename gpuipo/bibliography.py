@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -24,7 +25,8 @@ def entry(row: pd.Series) -> str:
         if len(published) >= 7:
             fields["month"] = MONTHS[int(published[5:7]) - 1]
     if isinstance(row["url"], str) and row["url"]:
-        fields["url"] = row["url"]
+        # Percent-encode non-ASCII characters: the same address, and LaTeX's \url cannot set CJK glyphs.
+        fields["url"] = quote(row["url"], safe=":/?&=%#+,;@!$'()*~[]")
     fields["note"] = f"Kind: {row['kind'].replace('-', ' ')}." + (
         f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
     body = ",\n".join(

@@ -54,6 +54,21 @@ def debut_table(f: Facts) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def debut_display(f: Facts) -> pd.DataFrame:
+    """The debut table as printed: formatted strings, narrow enough for an A4 page."""
+    t = debut_table(f)
+    return pd.DataFrame({
+        "Company": t["company"],
+        "Offer (CNY)": t["offer"].map("{:,.2f}".format),
+        "Open": t["open"].map("{:,.2f}".format),
+        "Close": t["close"].map("{:,.2f}".format),
+        "Close vs offer": t["change_close"].map("{:+.2%}".format),
+        "Value at open": t["mcap_open_bn"].map("{:,.1f}".format),
+        "Value at close": t["mcap_close_bn"].map("{:,.1f}".format),
+        "… reported": t["mcap_close_stated_bn"].map("{:,.1f}".format),
+    })
+
+
 def basket_valuation(f: Facts) -> pd.DataFrame:
     """Market value over the last full-year revenue reported before the article (FY2024)."""
     points = [("cambricon", BASKET_DATE), ("moore-threads", BASKET_DATE), ("metax", BASKET_DATE),

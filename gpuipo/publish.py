@@ -60,4 +60,5 @@ def show_table(frame: pd.DataFrame, *, caption: str, source_ids=()) -> None:
     """A computed table (not typed by hand), rendered as Markdown so it reaches both HTML and PDF."""
     display(Markdown(frame.to_markdown(index=False, disable_numparse=True)))
     sources = f" Sources: {cite(source_ids)}." if len(source_ids) else ""
-    display(Markdown(f"{caption}{sources}"))
+    if caption or sources:
+        display(Markdown(f"{caption}{sources}".strip()))

@@ -2,6 +2,7 @@
 
 - Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it, and
   the claims audit as a CSV for download.
+- Links the PDF from the front page, and ships it with the site, when `make pdf` has built it.
 - Keeps _build/html/_static in step with _static/ on incremental builds.
 - Removes the unused Thebe scripts from every page (see _drop_thebe).
 - Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
@@ -52,6 +53,34 @@ def _write_claims_audit(app, config):
         target.write_text(text, encoding="utf-8")
 
 
+def _commit_date(srcdir) -> str:
+    """Date of the last commit: the 'build date' printed in the PDF, the same on every rebuild."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=srcdir, capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _title_page(app, config):
+    """A title page for the PDF with the dates a reader needs: data as of, and build (commit) date."""
+    from .catalog import latest_date
+
+    as_of = latest_date().strftime("%d %B %Y").lstrip("0")
+    title = (config.html_title or config.project).replace("&", r"\&")
+    config.latex_elements["maketitle"] = (
+        r"\begin{titlepage}\centering\vspace*{3cm}"
+        r"{\Huge\bfseries " + title + r"\par}\vspace{1cm}"
+        r"{\Large A reproducible research report on Biren Technology's Hong Kong IPO and China's GPU stocks\par}"
+        r"\vspace{2cm}{\large Examines: Yunzhang Caijing 云掌财经, 22 December 2025\par}\vspace{1cm}"
+        r"{\large Data as of " + as_of + r"\par}\vspace{0.3cm}"
+        r"{\large Built from commit of " + _commit_date(app.srcdir) + r"\par}\vfill"
+        r"{\normalsize Every figure is computed from the sourced data package; sources are listed at the end.\par}"
+        r"\end{titlepage}")
+
+
 def _drop_stale_outputs(app, config):
     stamp = Path(app.doctreedir) / FINGERPRINT_FILE
     current = inputs_fingerprint()
@@ -64,10 +93,34 @@ def _drop_stale_outputs(app, config):
     app.gpuipo_fingerprint = current
 
 
+PDF_NAME = "china-gpu-ipo-report.pdf"
+PDF_MARKER = '<span class="pdf-download"></span>'
+
+
+def _pdf(app) -> Path:
+    return Path(app.srcdir) / "_build" / PDF_NAME
+
+
+def _pdf_state(app) -> str:
+    pdf = _pdf(app)
+    return hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.exists() else "absent"
+
+
 def _reread_all(app, env, added, changed, removed):
     if getattr(app, "gpuipo_inputs_changed", False):
         return sorted(set(env.found_docs) - set(added) - set(changed))
+    # The front page links the PDF only when one has been built; re-render it when that changes.
+    if app.builder.format == "html" and getattr(env, "gpuipo_pdf_state", None) != _pdf_state(app):
+        env.gpuipo_pdf_state = _pdf_state(app)
+        return [env.config.root_doc]
     return []
+
+
+def _link_pdf(app, pagename, templatename, context, doctree):
+    if pagename == app.config.root_doc and "body" in context and _pdf(app).exists():
+        context["body"] = context["body"].replace(
+            PDF_MARKER, f'<a class="reference download" href="{PDF_NAME}">Download the report as a PDF</a> '
+                        "(print layout, same figures).")
 
 
 def _save_fingerprint(app, exception):
@@ -89,6 +142,8 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 
 
 def _sync_static(app, exception):
+    if exception is None and app.builder.format == "html" and _pdf(app).exists():
+        shutil.copyfile(_pdf(app), Path(app.outdir) / PDF_NAME)
     # When no document is outdated Sphinx skips copying html_static_path, so an edited file in
     # _static/ (CSS, the chart loader) would not reach the site until a full rebuild.
     if exception is not None or app.builder.format != "html":
@@ -105,8 +160,10 @@ def _sync_static(app, exception):
 def setup(app):
     app.connect("build-finished", _sync_static)
     app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _link_pdf)
     app.connect("config-inited", _write_bibliography, priority=400)
     app.connect("config-inited", _write_claims_audit, priority=410)
+    app.connect("config-inited", _title_page, priority=420)
     app.connect("config-inited", _drop_stale_outputs, priority=450)
     app.connect("env-get-outdated", _reread_all)
     app.connect("build-finished", _save_fingerprint)

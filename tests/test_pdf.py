@@ -1,0 +1,76 @@
+"""The PDF: built by `make pdf` (make test builds it when TeX is installed, and .ci/run installs TeX)."""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from gpuipo import aftermarket, biren, claims, hkmarket
+from gpuipo.facts import Facts
+
+from .site import ROOT, SITE, parse
+
+PDF = ROOT / "_build" / "china-gpu-ipo-report.pdf"
+LOG = ROOT / "_build" / "pdf" / "_build" / "latex" / "china-gpu-ipo-report.log"
+
+if not PDF.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("the PDF was not built: make test builds it when TeX is installed (see make pdf)")
+    pytest.skip("no PDF: run make pdf (needs TeX)", allow_module_level=True)
+
+
+def pdf_text():
+    return subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def text():
+    return " ".join(pdf_text().split())
+
+
+def test_pdf_has_every_chapter_and_appendix(text):
+    for heading in ("THE PRICING LOGIC OF", "BIREN: TECHNOLOGY AND COMMERCIALIZATION", "THE HONG KONG MARKET AND THE IPO",
+                    "AFTER THE LISTING", "CLAIMS AUDIT", "DATA AND SOURCES", "METHODOLOGY", "GLOSSARY"):
+        assert heading in text.upper(), heading
+
+
+def test_pdf_carries_glued_figures_and_chinese_names(text):
+    f = Facts()
+    assert f"{biren.figures(f)['rev_fy2024']:,.1f}" in text
+    assert f"{hkmarket.figures(f)['biren_cs_upsized']:.2%}" in text
+    assert f"{aftermarket.figures(f)['close']:.2f}" in text
+    assert f"{len(claims.audit(f))} checkable" in text
+    for name in ("壁仞科技", "寒武纪", "摩尔线程", "沐曦股份", "云掌财经"):
+        assert name in text, name
+
+
+def test_pdf_embeds_a_cjk_font():
+    fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts
+
+
+def test_latex_log_has_no_missing_glyph_and_no_error():
+    log = LOG.read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    assert not re.search(r"^! ", log, flags=re.M)
+
+
+def test_pdf_has_an_image_for_every_chart():
+    listing = subprocess.run(["pdfimages", "-list", str(PDF)], capture_output=True, text=True, check=True).stdout
+    images = [line for line in listing.splitlines()[2:] if line.strip()]
+    charts = sum(len(parse(page).charts) for page in SITE.rglob("*.html") if "_static" not in page.parts)
+    assert len(images) >= charts >= 12
+
+
+def test_pdf_is_a4_with_a_title_page():
+    info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True, check=True).stdout
+    assert "595.28 x 841.89" in info
+    first_page = subprocess.run(["pdftotext", "-l", "1", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Data as of" in first_page and "Built from commit of" in first_page
+
+
+def test_site_links_the_pdf():
+    assert (SITE / PDF.name).exists()
+    assert PDF.name in parse(SITE / "index.html").links
