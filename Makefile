@@ -13,7 +13,7 @@ TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-f
 HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	&& fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q FreeSerif && echo yes)
 
-.PHONY: book test check-data pdf pdf-if-tex lock clean
+.PHONY: book test repro check-data pdf pdf-if-tex lock clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ endif
 
 test: book pdf-if-tex
 	$(BIN)/python -m pytest
+
+# Slow gate (a second build from clean): the site must not depend on build order or caches.
+repro: book
+	GPUIPO_REPRO=1 $(BIN)/python -m pytest tests/test_reproducibility.py
 
 lock:
 	$(BIN)/pip install --quiet pip-tools
