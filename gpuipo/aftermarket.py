@@ -97,10 +97,11 @@ def figures(f: Facts) -> dict:
         "mcap_offer_bn": f.term(BIREN, "offer_price") * f.term(BIREN, "shares_outstanding_at_listing") / 1e9,
         "mcap_close_bn": f.obs("biren", LISTING_DAY, "close", "market_cap", unit="billion"),
     }
-    val = valuation(f).set_index("label")
+    frame = valuation(f)
+    rate = frame.attrs["fx"]
+    val = frame.set_index("label")
     v["ps_offer"] = val.loc["Biren at the offer price", "ps"]
     v["ps_close"] = val.loc["Biren at the first close", "ps"]
-    rate = valuation(f).attrs["fx"]
     v["fx_cny_per_hkd"] = rate.value
     v["fx_dates"] = " and ".join(d.strftime("%d %B %Y") for d in sorted(rate.dates))
     cohort = cohort_table(f).set_index("company_id")

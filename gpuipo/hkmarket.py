@@ -6,6 +6,7 @@ import pandas as pd
 
 from . import metrics
 from .charts import ACCENT, MUTED, PALETTE
+from .aftermarket import biren_close
 from .facts import Facts
 
 BIREN, CATL = "biren-hk-ipo", "catl-hk-ipo"
@@ -104,7 +105,7 @@ def cornerstone_denominators(f: Facts) -> pd.DataFrame:
 def greenshoe(f: Facts) -> dict:
     over = f.term(BIREN, "over_allocated_shares", unit="shares")
     price = f.term(BIREN, "offer_price")
-    close_day1 = f.obs("biren", "2026-01-02", "close", "market_cap", unit="per_share") / f.term(BIREN, "shares_outstanding_at_listing")
+    close_day1 = biren_close(f, "2026-01-02")
     outcome = metrics.greenshoe_outcome(over, price, close_day1)
     offer_closes = f.date(BIREN, "public_offer_closes")
     window_end = f.date(BIREN, "stabilization_period_ends")

@@ -8,9 +8,6 @@ from IPython.display import Markdown, display
 
 from . import charts
 
-_CHARTS_SHOWN: list[str] = []
-
-
 def plain(value):
     """A value glue can format: NumPy scalars become Python floats/ints (NumPy 2 reprs break glue)."""
     if isinstance(value, bool):
@@ -53,7 +50,6 @@ def show_chart(figure, *, alt_text: str, caption: str) -> None:
     chart, source_ids = figure
     display(charts.bundle(chart, alt_text), raw=True)
     display(Markdown(f"{caption} Sources: {cite(source_ids)}."))
-    _CHARTS_SHOWN.append(alt_text)
 
 
 def show_table(frame: pd.DataFrame, *, caption: str, source_ids=()) -> None:

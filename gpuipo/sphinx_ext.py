@@ -81,15 +81,21 @@ def _title_page(app, config):
         r"\end{titlepage}")
 
 
+def _execution_cache(app, config) -> Path:
+    cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    return cache if cache.is_absolute() else Path(app.srcdir) / cache
+
+
 def _drop_stale_outputs(app, config):
-    stamp = Path(app.doctreedir) / FINGERPRINT_FILE
+    # Two stamps: one beside the execution cache (shared by the site and the PDF builds), one in
+    # this build's doctree folder (its parsed pages).
     current = inputs_fingerprint()
-    app.gpuipo_inputs_changed = not stamp.exists() or stamp.read_text() != current
-    if app.gpuipo_inputs_changed:
-        cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
-        if not cache.is_absolute():
-            cache = Path(app.srcdir) / cache
+    cache = _execution_cache(app, config)
+    cache_stamp = cache / FINGERPRINT_FILE
+    if not cache_stamp.exists() or cache_stamp.read_text() != current:
         shutil.rmtree(cache, ignore_errors=True)
+    doctree_stamp = Path(app.doctreedir) / FINGERPRINT_FILE
+    app.gpuipo_inputs_changed = not doctree_stamp.exists() or doctree_stamp.read_text() != current
     app.gpuipo_fingerprint = current
 
 
@@ -125,9 +131,9 @@ def _link_pdf(app, pagename, templatename, context, doctree):
 
 def _save_fingerprint(app, exception):
     if exception is None:
-        stamp = Path(app.doctreedir) / FINGERPRINT_FILE
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(app.gpuipo_fingerprint)
+        for folder in (Path(app.doctreedir), _execution_cache(app, app.config)):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / FINGERPRINT_FILE).write_text(app.gpuipo_fingerprint)
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree):

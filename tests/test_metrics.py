@@ -55,8 +55,11 @@ def test_greenshoe_outcome_above_and_below_the_offer():
 def test_unit_conversion():
     assert convert(3.37, "hundred_million", "million") == pytest.approx(337.0)
     assert convert(82.571, "billion", "million") == pytest.approx(82_571)
+    assert convert(77.46, "million_shares", "shares") == pytest.approx(77_460_000)
     with pytest.raises(ValueError):
         convert(1, "lakh", "million")
+    with pytest.raises(ValueError):
+        convert(1, "million_shares", "million")   # shares are not money
 
 
 def test_cross_rate_through_the_dollar():

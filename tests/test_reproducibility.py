@@ -65,9 +65,14 @@ def reader_view(site: Path) -> dict:
 
 def test_two_clean_builds_show_readers_the_same(tmp_path):
     first = ensure_site()
+    # The same configuration but its own, empty execution cache: a build from clean.
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8").replace(
+        "cache: _build/.jupyter_cache", f"cache: {tmp_path / 'jupyter_cache'}")
+    assert str(tmp_path) in config
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     jb = Path(sys.executable).parent / "jupyter-book"
-    subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(tmp_path), "-W", "-n", "--keep-going"],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(tmp_path), "--config", str(tmp_path / "_config.yml"),
+                    "-W", "-n", "--keep-going"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     second = tmp_path / "_build" / "html"
     a, b = reader_view(first), reader_view(second)
     assert sorted(a) == sorted(b)
