@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import fx, metrics
-from .charts import ACCENT, MUTED
+from .charts import ACCENT, MUTED, NARROW
 from .facts import Facts
 
 BIREN = "biren-hk-ipo"
@@ -141,7 +141,7 @@ def cohort_chart(f: Facts):
         color=alt.Color("subject:N", legend=None, scale=alt.Scale(domain=[False, True], range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("label:N", title="Listing"), alt.Tooltip("offer:Q", title="Offer (HK$)", format=".2f"),
                  alt.Tooltip("close:Q", title="Close (HK$)", format=".2f"), alt.Tooltip("change:Q", format="+.1%")],
-    ).properties(height=170, title=alt.Title("Hong Kong debuts: Biren, the January 2026 AI cohort and CATL",
+    ).properties(width=NARROW, height=170, title=alt.Title("Hong Kong debuts: Biren, the January 2026 AI cohort and CATL",
                                              subtitle="Change of the first close from the offer price"))
     obs = f.table("market_observations")
     terms = f.table("offering_terms")
@@ -160,7 +160,7 @@ def valuation_chart(f: Facts):
         color=alt.Color("subject:N", legend=None, scale=alt.Scale(domain=[False, True], range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("mcap_cny_bn:Q", title="Market value (CNY bn)", format=",.1f"),
                  alt.Tooltip("ps:Q", title="P/S (x)", format=",.0f")],
-    ).properties(height=200, title=alt.Title("Biren's valuation against its peers",
+    ).properties(width=NARROW, height=200, title=alt.Title("Biren's valuation against its peers",
                                              subtitle="CNY; Hong Kong values converted at dated rates crossed through the US dollar"))
     rate = frame.attrs["fx"]
     fin = f.table("financials")

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import metrics
-from .charts import ACCENT, MUTED, PALETTE, WIDTH
+from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
 from .facts import Facts
 
 PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
@@ -151,7 +151,7 @@ def orders_chart(f: Facts):
         y=alt.Y("item:N", title=None, sort=None),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("item:N"), alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f")],
-    ).properties(height=150, title=alt.Title("Orders on hand against revenue",
+    ).properties(width=NARROW, height=150, title=alt.Title("Orders on hand against revenue",
                                              subtitle="CNY million; orders at the prospectus date, revenue as reported"))
     snaps = f.table("company_snapshots")
     sources = set(snaps[snaps["metric"].isin(["binding_orders_value", "framework_and_contracts_value"])]["source_id"])

@@ -23,6 +23,7 @@ MUTED = "#8c8c8c"     # context series
 FONT = "Noto Sans CJK SC, Noto Sans, DejaVu Sans, Arial, sans-serif"
 WIDTH = 560
 HEIGHT = 300
+NARROW = 360  # horizontal bar charts, whose long category labels take the rest of the column
 PNG_SCALE = 2  # about 190 dpi at the chart's printed width
 
 
@@ -37,7 +38,8 @@ def _theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#444444", "offset": 10},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888888",
                      "tickColor": "#888888", "titleFontWeight": "normal"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "axisY": {"labelLimit": 320},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 260},
             "bar": {"color": ACCENT},
             "line": {"color": ACCENT, "strokeWidth": 2},
             "point": {"color": ACCENT, "filled": True, "size": 60},

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import metrics
-from .charts import ACCENT, MUTED, PALETTE
+from .charts import ACCENT, MUTED, NARROW, PALETTE
 from .aftermarket import biren_close
 from .facts import Facts
 
@@ -194,7 +194,7 @@ def ipo_ranking_chart(f: Facts):
         y=alt.Y("label:N", title=None, sort="-x"),
         color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("label:N", title="Issuer"), alt.Tooltip("proceeds_bn:Q", title="HK$ bn", format=",.2f")],
-    ).properties(height=170, title=alt.Title("Biren's raise beside 2025's largest Hong Kong IPOs", subtitle="HK$ billion"))
+    ).properties(width=NARROW, height=170, title=alt.Title("Biren's raise beside 2025's largest Hong Kong IPOs", subtitle="HK$ billion"))
     return chart, sorted(set(rows["source_id"]))
 
 
@@ -214,7 +214,7 @@ def structure_chart(f: Facts):
         order=alt.Order("layer_order:Q"),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("layer:N"), alt.Tooltip("shares_m:Q", title="Shares (m)", format=",.2f"),
                  alt.Tooltip("pct_of_base:Q", title="Of base", format=".1%")],
-    ).transform_calculate(layer_order=f"indexof({order!r}, datum.layer)").properties(
+    ).transform_calculate(layer_order=f"indexof({order!r}, datum.layer)").properties(width=NARROW,
         height=110, title=alt.Title("Offer layers: CATL and Biren", subtitle="Each layer as a share of the base offer; both options taken at their maximum"))
     terms = f.table("offering_terms")
     sources = terms[terms["offering_id"].isin([CATL, BIREN]) & terms["term"].isin(

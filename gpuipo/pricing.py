@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import metrics
-from .charts import ACCENT, MUTED, PALETTE
+from .charts import ACCENT, MUTED, NARROW, PALETTE
 from .facts import Facts
 
 ARTICLE_DATE = pd.Timestamp("2025-12-22")
@@ -163,7 +163,7 @@ def valuation_chart(f: Facts) -> tuple[alt.Chart, list]:
                  alt.Tooltip("mcap_bn:Q", title="Market value (CNY bn)", format=",.1f"),
                  alt.Tooltip("revenue_fy2024_m:Q", title="FY2024 revenue (CNY m)", format=",.0f"),
                  alt.Tooltip("ps:Q", title="P/S (x)", format=",.0f")],
-    ).properties(height=160, title=alt.Title(
+    ).properties(width=NARROW, height=160, title=alt.Title(
         "The GPU premium: price-to-sales in December 2025",
         subtitle="Market value at a December 2025 close over FY2024 revenue, both in CNY"))
     companies = table["company_id"].tolist()
