@@ -123,13 +123,20 @@ def test_every_source_id_resolves_and_every_source_is_used():
     assert sources <= used
 
 
-def test_every_value_row_has_unit_and_source():
+def test_every_value_row_has_unit_source_and_date():
     for name in data.table_names():
         frame = data.load(name)
+        fields = data.schema_of(name)["schema"]["fields"]
         if "value" in frame.columns and "unit" in frame.columns:
             assert frame["unit"].notna().all(), name
         if name != "sources":
             assert frame["source_id"].notna().all(), name
+        # claims.csv holds the article's own figures, dated by the article itself (its source).
+        if name != "claims" and any(f["type"] in ("number", "integer") for f in fields):
+            # an as-of date, or the reporting period / benchmark round the figure belongs to
+            dated = [f["name"] for f in fields if f["type"] == "date" and f.get("constraints", {}).get("required")]
+            dated += [c for c in ("period", "round") if c in frame.columns]
+            assert dated, f"{name} has numbers but no required date or period column"
 
 
 def test_loader_returns_declared_dtypes():

@@ -91,7 +91,9 @@ RESOURCES = [
             "cornerstone_share_all_options_stated", "hk_subscription", "intl_subscription",
             "online_subscription", "valid_applications", "placees", "board_lot",
             "csrc_approved_max_shares", "discount_stated"]),
-        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL,
+        f("as_of", "date", "Date of the document the term is read from (prospectus, allotment, later notice)."),
+        SOURCE, RELI, NOTE,
     ], ["offering_id", "term"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("offering_dates", "Key dates of each offering.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
@@ -164,7 +166,7 @@ RESOURCES = [
         f("company", "string", "Issuer (English)."),
         f("name_zh", "string", "Issuer (Chinese)."),
         dict(f("proceeds", "number", "Funds raised.", unit="see `unit` column"), constraints={"required": True, "minimum": 0}),
-        UNIT, CURRENCY, SOURCE, RELI, NOTE,
+        UNIT, CURRENCY, f("as_of", "date", "Date of the ranking."), SOURCE, RELI, NOTE,
     ], ["company"], [source_fk()]),
     ("fx_rates", "Exchange rates: base_amount of base_currency equals quote_amount of quote_currency.", [
         f("date", "date", "Date of the rate."),
@@ -181,7 +183,7 @@ RESOURCES = [
         f("rule_id", "string", "Short stable key."),
         f("description", "string", "What the parameter is."),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY,
-        f("effective_from", "date", "In force from; blank if not recorded.", required=False),
+        f("as_of", "date", "In force from, or (for observed practice) the date of the filing that shows it."),
         SOURCE, RELI, NOTE,
     ], ["rule_id"], [source_fk()]),
     ("biren_milestones", "Biren Technology: product and corporate milestones.", [
