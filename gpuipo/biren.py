@@ -139,12 +139,13 @@ def loss_chart(f: Facts):
 
 
 def orders_chart(f: Facts):
-    v = figures(f)
     rows = pd.DataFrame([
-        {"item": "Revenue FY2024", "amount_m": v["rev_fy2024"], "kind": "Reported revenue"},
-        {"item": "Revenue H1 2025", "amount_m": v["rev_h1_2025"], "kind": "Reported revenue"},
-        {"item": "Binding orders outstanding", "amount_m": v["orders"], "kind": "Orders and agreements"},
-        {"item": "Framework agreements and contracts", "amount_m": v["framework"], "kind": "Orders and agreements"},
+        {"item": "Revenue FY2024", "amount_m": f.fin("biren", "FY2024", "revenue"), "kind": "Reported revenue"},
+        {"item": "Revenue H1 2025", "amount_m": f.fin("biren", "H1-2025", "revenue"), "kind": "Reported revenue"},
+        {"item": "Binding orders outstanding", "amount_m": f.snapshot("biren", "binding_orders_value"),
+         "kind": "Orders and agreements"},
+        {"item": "Framework agreements and contracts", "amount_m": f.snapshot("biren", "framework_and_contracts_value"),
+         "kind": "Orders and agreements"},
     ])
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("amount_m:Q", title="CNY million"),

@@ -57,10 +57,6 @@ class Facts:
             return float(row["value"])
         return convert(row["value"], row["unit"], unit)
 
-    def has_fin(self, company: str, period: str, metric: str) -> bool:
-        t = self.table("financials")
-        return bool(((t["company_id"] == company) & (t["period"] == period) & (t["metric"] == metric)).any())
-
     def obs_row(self, company: str, date, kind: str, measure: str) -> pd.Series:
         t = self.table("market_observations")
         return self._one(t[(t["company_id"] == company) & (t["date"] == pd.Timestamp(date)) & (t["kind"] == kind)

@@ -266,9 +266,8 @@ def greenshoe_chart(f: Facts):
 
 def offers_table(f: Facts) -> pd.DataFrame:
     s = offer_structure(f)
-    v = figures(f)
     out = []
-    for offering, key in ((CATL, "catl"), (BIREN, "biren")):
+    for offering in (CATL, BIREN):
         r = s.loc[offering]
         out.append({
             "Offer": r["label"],

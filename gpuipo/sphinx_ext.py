@@ -31,14 +31,17 @@ def inputs_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _write_if_changed(target: Path, text: str) -> None:
+    # An unchanged file keeps its mtime, so Sphinx and latexmk see nothing new.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def _write_bibliography(app, config):
     from .bibliography import bibtex
 
-    target = Path(app.srcdir) / config.bibtex_bibfiles[0]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = bibtex(data.load("sources"))
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    _write_if_changed(Path(app.srcdir) / config.bibtex_bibfiles[0], bibtex(data.load("sources")))
 
 
 def _write_claims_audit(app, config):
@@ -46,11 +49,8 @@ def _write_claims_audit(app, config):
     from .claims import audit, published
     from .facts import Facts
 
-    target = Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = published(audit(Facts())).to_csv(index=False, lineterminator="\n")
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    _write_if_changed(Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv",
+                      published(audit(Facts())).to_csv(index=False, lineterminator="\n"))
 
 
 def _commit_date(srcdir) -> str:
