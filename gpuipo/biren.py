@@ -60,10 +60,10 @@ def figures(f: Facts) -> dict:
     v["adj_burn_h1_2025_monthly"] = v["adj_loss_h1_2025"] / 6
     v["cash_months_at_adj_burn"] = v["cash_jun2025"] / v["adj_burn_h1_2025_monthly"]
     v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding")
-    mlperf = f.table("mlperf_results").set_index("benchmark")
-    v["mlperf_resnet"] = mlperf.loc["ResNet-50", "value"]
-    v["mlperf_bert"] = mlperf.loc["BERT-99.9", "value"]
-    v["mlperf_cards"] = int(mlperf["accelerator_count"].iloc[0])
+    resnet = f.row("mlperf_results", benchmark="ResNet-50", scenario="Offline")
+    v["mlperf_resnet"] = resnet["value"]
+    v["mlperf_bert"] = f.row("mlperf_results", benchmark="BERT-99.9", scenario="Offline")["value"]
+    v["mlperf_cards"] = int(resnet["accelerator_count"])
     v["mlperf_resnet_per_card"] = v["mlperf_resnet"] / v["mlperf_cards"]
     v["mlperf_bert_per_card"] = v["mlperf_bert"] / v["mlperf_cards"]
     return v

@@ -23,23 +23,21 @@ def index_changes(f: Facts) -> dict:
         v[f"{key}_2025_close"] = f.index_close(index, "2025-12-31")
         v[f"{key}_ytd_1219"] = metrics.change(start, v[f"{key}_1219_close"])
         v[f"{key}_2025"] = metrics.change(start, v[f"{key}_2025_close"])
-        changes = f.table("index_changes")
-        row = changes[(changes["index_id"] == index) & (changes["end_date"] == pd.Timestamp("2025-09-25"))].iloc[0]
-        v[f"{key}_ytd_0925_stated"] = row["change"] / 100
-        published = changes[(changes["index_id"] == index) & (changes["end_date"] == pd.Timestamp("2025-12-31"))].iloc[0]
-        v[f"{key}_2025_published"] = published["change"] / 100
+        v[f"{key}_ytd_0925_stated"] = f.row("index_changes", index_id=index, end_date="2025-09-25")["change"] / 100
+        v[f"{key}_2025_published"] = f.row("index_changes", index_id=index, end_date="2025-12-31")["change"] / 100
     return v
 
 
 def southbound(f: Facts) -> dict:
+    def flow(as_of, measure):
+        return f.row("southbound_flows", as_of=as_of, measure=measure)["value"]
+
     t = f.table("southbound_flows").set_index(["as_of", "measure"])
-    full_2024 = t.loc[(pd.Timestamp("2024-12-31"), "year_to_date"), "value"]
-    full_2025 = t.loc[(pd.Timestamp("2025-12-31"), "year_to_date"), "value"]
-    since_0902 = t.loc[(pd.Timestamp("2025-09-02"), "since_launch"), "value"]
-    ytd_0902 = t.loc[(pd.Timestamp("2025-09-02"), "year_to_date"), "value"]
+    full_2024, full_2025 = flow("2024-12-31", "year_to_date"), flow("2025-12-31", "year_to_date")
+    since_0902, ytd_0902 = flow("2025-09-02", "since_launch"), flow("2025-09-02", "year_to_date")
     return {
         "sb_2024": full_2024, "sb_2025": full_2025, "sb_ratio": metrics.multiple(full_2024, full_2025),
-        "sb_ytd_1126": t.loc[(pd.Timestamp("2025-11-26"), "year_to_date"), "value"],
+        "sb_ytd_1126": flow("2025-11-26", "year_to_date"),
         # Two vintages mixed (a September cumulative and the full-year flow): approximate.
         "sb_since_launch_end2025": since_0902 - ytd_0902 + full_2025,
         "sb_5tn_date": _crossing(t, 5000).strftime("%d %B %Y"),
@@ -54,15 +52,17 @@ def _crossing(flows: pd.DataFrame, threshold_bn: float) -> pd.Timestamp:
 
 
 def ipo_market(f: Facts) -> dict:
-    t = f.table("hk_ipo_market").set_index(["period", "measure", "compiler", "as_of"])["value"]
-    funds_2024 = t.loc[("FY2024", "funds_raised", "Wind", pd.Timestamp("2024-12-31"))]
-    funds_2025 = t.loc[("FY2025", "funds_raised", "HKEX", pd.Timestamp("2025-12-31"))]
+    def market(period, measure, compiler, as_of):
+        return f.row("hk_ipo_market", period=period, measure=measure, compiler=compiler, as_of=as_of)["value"]
+
+    funds_2024 = market("FY2024", "funds_raised", "Wind", "2024-12-31")
+    funds_2025 = market("FY2025", "funds_raised", "HKEX", "2025-12-31")
     return {
         "ipo_funds_2024": funds_2024, "ipo_funds_2025": funds_2025,
         "ipo_funds_growth": metrics.change(funds_2024, funds_2025),
-        "ipo_count_2025": t.loc[("FY2025", "ipo_count", "HKEX", pd.Timestamp("2025-12-31"))],
-        "ipo_rank_2024": t.loc[("FY2024", "global_rank", "Deloitte/EY/KPMG/Wind", pd.Timestamp("2024-12-31"))],
-        "ipo_rank_2025": t.loc[("FY2025", "global_rank", "Deloitte", pd.Timestamp("2025-12-18"))],
+        "ipo_count_2025": market("FY2025", "ipo_count", "HKEX", "2025-12-31"),
+        "ipo_rank_2024": market("FY2024", "global_rank", "Deloitte/EY/KPMG/Wind", "2024-12-31"),
+        "ipo_rank_2025": market("FY2025", "global_rank", "Deloitte", "2025-12-18"),
     }
 
 
@@ -147,9 +147,8 @@ def figures(f: Facts) -> dict:
     v["biren_cornerstone_amount_m"] = s.loc[BIREN, "cornerstone"] * s.loc[BIREN, "offer_price"] / 1e6
     v["biren_mid_price"] = (f.term(BIREN, "price_low") + f.term(BIREN, "price_high")) / 2
     v["biren_cs_stated"] = f.term(BIREN, "cornerstone_share_stated") / 100
-    claims = f.table("claims").set_index("claim_id")["stated"]
-    v["article_catl_cs"] = claims["C03-06"] / 100
-    v["article_biren_cs"] = claims["C03-08"] / 100
+    v["article_catl_cs"] = f.row("claims", claim_id="C03-06")["stated"] / 100
+    v["article_biren_cs"] = f.row("claims", claim_id="C03-08")["stated"] / 100
     return v
 
 

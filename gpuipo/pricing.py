@@ -14,7 +14,7 @@ STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("meta
 
 
 def cambricon_run(f: Facts) -> dict:
-    trough_row = f.table("market_observations").query("company_id == 'cambricon' and kind == 'period_low'").iloc[0]
+    trough_row = f.row("market_observations", company_id="cambricon", kind="period_low")
     trough = float(trough_row["value"])
     high = f.obs("cambricon", "2025-08-28", "intraday_high")
     record_close = f.obs("cambricon", "2025-08-28", "close")

@@ -1,9 +1,16 @@
-"""Row rules that a Table Schema cannot state: they relate two cells, or a cell to a vocabulary.
+"""Rules a Table Schema cannot state: they relate two cells, two rows or two tables.
 
-Each rule takes a table's rows (a list of dicts of raw strings) and yields
-`(row_index, column, message)`; row_index is 0-based over data rows.
+They run on cells already parsed strictly (validation.py), so a number cell is a plain decimal.
+A row rule takes one table's rows (dicts of raw strings) and yields `(row_index, column, message)`;
+a package rule takes every table's rows and yields `(table, row_index, column, message)`.
+row_index is 0-based over data rows.
 """
-MONEY_UNITS = {"per_share", "million", "hundred_million", "billion"}
+from calendar import monthrange
+from collections import defaultdict
+from datetime import date
+
+from .vocabulary import (DATA_HORIZON, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES,
+                         SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
 
 # Financial metrics that cannot be negative; profit lines are signed.
 NON_NEGATIVE_METRICS = {
@@ -12,37 +19,55 @@ NON_NEGATIVE_METRICS = {
 }
 # Snapshot figures that can go below zero.
 SIGNED_SNAPSHOTS = {"net_current_assets"}
+# The company whose founding is on record (biren_milestones, product 'company').
+FOUNDING_MILESTONES = {"biren": "company"}
+
+
+def _is_money(unit: str) -> bool:
+    return UNITS.get(unit, ("", None))[0] in MONEY_KINDS
 
 
 def currency_matches_unit(rows):
     """A money amount needs its currency; a count, share number or ratio must not have one."""
     for i, row in enumerate(rows):
         unit, currency = row.get("unit", ""), row.get("currency", "")
-        if unit in MONEY_UNITS and not currency:
+        if _is_money(unit) and not currency:
             yield i, "currency", f"unit '{unit}' is an amount of money, so a currency is required"
-        if unit and unit not in MONEY_UNITS and currency:
+        if unit and not _is_money(unit) and currency:
             yield i, "currency", f"unit '{unit}' is not money, so currency must be blank (got '{currency}')"
 
 
-def sign_and_range(rows, metric_column, non_negative):
+def _signs(rows, metric_column, non_negative):
     for i, row in enumerate(rows):
-        try:
-            value = float(row["value"])
-        except (KeyError, ValueError):
-            continue  # the schema check reports it
-        if row.get(metric_column) in non_negative and value < 0:
+        if row.get(metric_column) in non_negative and float(row["value"]) < 0:
             yield i, "value", f"{row[metric_column]} cannot be negative (got {row['value']})"
-        if row.get("unit") == "percent" and value > 100:
-            yield i, "value", f"a share in percent cannot exceed 100 (got {row['value']})"
 
 
 def financials_signs(rows):
-    yield from sign_and_range(rows, "metric", NON_NEGATIVE_METRICS)
+    yield from _signs(rows, "metric", NON_NEGATIVE_METRICS)
 
 
 def snapshot_signs(rows):
-    metrics = {row.get("metric") for row in rows} - SIGNED_SNAPSHOTS
-    yield from sign_and_range(rows, "metric", metrics)
+    yield from _signs(rows, "metric", {row["metric"] for row in rows} - SIGNED_SNAPSHOTS)
+
+
+def percent_of_a_whole(rows):
+    for i, row in enumerate(rows):
+        if row.get("unit") == "percent" and not 0 <= float(row["value"]) <= 100:
+            yield i, "value", f"a share in percent lies between 0 and 100 (got {row['value']})"
+
+
+def one_unit_kind_per_series(rows):
+    """A company's metric is one kind of quantity in one currency; scales (million, 亿) may differ."""
+    first = {}
+    for i, row in enumerate(rows):
+        series = (row["company_id"], row["metric"])
+        kind = (UNITS[row["unit"]][0], row["currency"])
+        if series in first and first[series][1] != kind:
+            j, (unit, currency) = first[series][0], first[series][1]
+            yield i, "unit", (f"{'/'.join(series)} is {kind[0]} {kind[1] or ''}".rstrip() +
+                              f" here but {unit} {currency or ''}".rstrip() + f" in row {j + 1}: one series, one kind of unit")
+        first.setdefault(series, (i, kind))
 
 
 def source_has_address(rows):
@@ -57,10 +82,98 @@ def fx_distinct_currencies(rows):
             yield i, "quote_currency", "base and quote currency are the same"
 
 
-RULES = {
+def _latest_day(published: str) -> date:
+    """The last day a partial publication date (YYYY or YYYY-MM) can stand for."""
+    year = int(published[:4])
+    if len(published) == 4:
+        return date(year, 12, 31)
+    month = int(published[5:7])
+    if len(published) == 7:
+        return date(year, month, monthrange(year, month)[1])
+    return date.fromisoformat(published)
+
+
+def _earliest_day(published: str) -> date:
+    return date(int(published[:4]), int(published[5:7]) if len(published) >= 7 else 1,
+                int(published[8:10]) if len(published) == 10 else 1)
+
+
+def sources_not_from_the_future(tables):
+    for i, row in enumerate(tables["sources"]):
+        if not row["published"]:
+            continue
+        try:
+            earliest = _earliest_day(row["published"])
+        except ValueError:
+            yield "sources", i, "published", f"{row['published']!r} is not a real date"
+            continue
+        if earliest > DATA_HORIZON:
+            yield "sources", i, "published", f"{row['published']} is after the data horizon {DATA_HORIZON}"
+
+
+def observed_before_published(tables):
+    """A document cannot report a price, level or figure dated after it was published."""
+    published = {row["source_id"]: row["published"] for row in tables["sources"]}
+    for table, column in OBSERVED_DATE_COLUMNS.items():
+        for i, row in enumerate(tables[table]):
+            when = published.get(row["source_id"], "")
+            try:
+                latest = _latest_day(when) if when else None
+            except ValueError:
+                continue  # reported by sources_not_from_the_future
+            if latest and date.fromisoformat(row[column]) > latest:
+                yield table, i, column, (f"{row[column]} is after its source '{row['source_id']}' was published "
+                                         f"({when}): a document cannot report what had not happened")
+
+
+def source_kind_fits_table(tables):
+    kinds = {row["source_id"]: row["kind"] for row in tables["sources"]}
+    for table, rows in tables.items():
+        if table == "sources":
+            continue
+        for i, row in enumerate(rows):
+            kind = kinds.get(row.get("source_id", ""))
+            allowed_tables = SPECIALIST_KIND_TABLES.get(kind)
+            if allowed_tables is not None and table not in allowed_tables:
+                yield table, i, "source_id", (f"source '{row['source_id']}' is a {kind}, which is not an authority "
+                                              f"for {table}.csv (only for {', '.join(sorted(allowed_tables))})")
+            elif table in TABLE_KINDS and kind not in TABLE_KINDS[table]:
+                yield table, i, "source_id", (f"{table}.csv takes only sources of kind "
+                                              f"{', '.join(sorted(TABLE_KINDS[table]))}; '{row['source_id']}' is a {kind}")
+
+
+def listing_after_founding(tables):
+    founded = {}
+    for row in tables["biren_milestones"]:
+        for company, product in FOUNDING_MILESTONES.items():
+            if row["product"] == product:
+                founded[company] = min(founded.get(company, row["date"]), row["date"])
+    company_of = {row["offering_id"]: row["company_id"] for row in tables["offerings"]}
+    for i, row in enumerate(tables["offering_dates"]):
+        company = company_of.get(row["offering_id"])
+        if company in founded and row["date"] < founded[company]:
+            yield "offering_dates", i, "date", (f"{row['event']} on {row['date']} is before {company} was founded "
+                                                f"({founded[company]}, biren_milestones.csv)")
+
+
+def offer_price_within_range(tables):
+    terms = defaultdict(dict)
+    for i, row in enumerate(tables["offering_terms"]):
+        terms[row["offering_id"]][row["term"]] = (i, float(row["value"]))
+    for offering, found in terms.items():
+        if {"offer_price", "price_low", "price_high"} <= set(found):
+            i, price = found["offer_price"]
+            low, high = found["price_low"][1], found["price_high"][1]
+            if not low <= price <= high:
+                yield "offering_terms", i, "value", f"the offer price {price:g} is outside the range {low:g}-{high:g}"
+            if low > high:
+                yield "offering_terms", found["price_low"][0], "value", f"price_low {low:g} is above price_high {high:g}"
+
+
+ROW_RULES = {
     "sources": [source_has_address],
-    "financials": [currency_matches_unit, financials_signs],
-    "company_snapshots": [currency_matches_unit, snapshot_signs],
+    "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series],
+    "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series],
     "offering_terms": [currency_matches_unit],
     "market_observations": [currency_matches_unit],
     "southbound_flows": [currency_matches_unit],
@@ -69,3 +182,8 @@ RULES = {
     "listing_rules": [currency_matches_unit],
     "fx_rates": [fx_distinct_currencies],
 }
+for _table in PERCENT_OF_WHOLE_TABLES:
+    ROW_RULES[_table].append(percent_of_a_whole)
+
+PACKAGE_RULES = [sources_not_from_the_future, observed_before_published, source_kind_fits_table,
+                 listing_after_founding, offer_price_within_range]

@@ -1,17 +1,5 @@
-"""Scale factors for the units used in data/ and conversions between them."""
-
-# unit -> (kind, scale); only units of one kind convert into each other.
-UNITS = {
-    "per_share": ("price", 1.0),
-    "count": ("count", 1.0),
-    "shares": ("shares", 1.0),
-    "million_shares": ("shares", 1e6),
-    "ten_thousand": ("amount", 1e4),
-    "million": ("amount", 1e6),
-    "hundred_million": ("amount", 1e8),
-    "billion": ("amount", 1e9),
-    "trillion": ("amount", 1e12),
-}
+"""Conversions between the units of data/ (their kinds and scales are in vocabulary.UNITS)."""
+from .vocabulary import UNITS
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
@@ -22,4 +10,8 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         raise ValueError(f"no scale for unit {missing}; known: {sorted(UNITS)}") from None
     if from_kind != to_kind:
         raise ValueError(f"cannot convert {from_unit} ({from_kind}) to {to_unit} ({to_kind})")
+    if from_scale is None or to_scale is None:
+        if from_unit != to_unit:
+            raise ValueError(f"{from_unit} does not rescale into {to_unit}")
+        return float(value)
     return float(value) * from_scale / to_scale

@@ -4,7 +4,7 @@ import csv
 import pandas as pd
 import pytest
 
-from gpuipo import claims
+from gpuipo import claims, vocabulary
 from gpuipo.claims import EXACT, OFF, ROUNDED, match, verdict
 from gpuipo.facts import Facts
 
@@ -25,6 +25,8 @@ def test_every_claim_has_a_verdict_on_the_scale(audit):
 def test_every_target_is_a_known_rule_and_every_rule_is_used():
     targets = set(Facts().table("claims")["target"].dropna())
     assert targets == set(claims.TARGETS)
+    # The schema's vocabulary of targets is the set of recomputations, so an unknown target is refused by check-data.
+    assert list(claims.TARGETS) == vocabulary.CLAIM_TARGETS
 
 
 def test_claims_without_data_are_unverifiable_with_a_reason(audit):

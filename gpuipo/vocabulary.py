@@ -1,0 +1,85 @@
+"""The report's controlled vocabularies, defined once: the schema (schema.py), the cross-cell rules
+(rules.py) and the unit conversions (units.py) all read them from here."""
+from datetime import date
+
+# No date anywhere in data/ may be later than this: a typo such as 2099 is refused, and the
+# "data as of" a reader sees cannot run ahead of the edition. Move it forward with newer data.
+DATA_HORIZON = date(2026, 11, 28)
+
+# unit -> (kind, scale). Units of one kind rescale into each other exactly (units.convert);
+# a scale of None means the unit does not rescale (a ratio, a rank, a duration).
+UNITS = {
+    "per_share": ("price", 1.0),
+    "ten_thousand": ("amount", 1e4),
+    "million": ("amount", 1e6),
+    "hundred_million": ("amount", 1e8),
+    "billion": ("amount", 1e9),
+    "trillion": ("amount", 1e12),
+    "shares": ("shares", 1.0),
+    "million_shares": ("shares", 1e6),
+    "count": ("count", 1.0),
+    "times": ("times", None),
+    "percent": ("percent", None),
+    "persons": ("persons", None),
+    "rank": ("rank", None),
+    "days": ("days", None),
+    "months": ("months", None),
+}
+MONEY_KINDS = {"price", "amount"}
+# The units a CSV may use for `value` (trillion and ten_thousand exist for conversions only).
+MONEY_UNITS = ["per_share", "million", "hundred_million", "billion"]
+OTHER_UNITS = ["shares", "million_shares", "count", "times", "percent", "persons", "rank", "days", "months"]
+
+CURRENCIES = ["CNY", "HKD", "USD"]
+FX_CURRENCIES = ["CNY", "CNH", "HKD", "USD"]
+RELIABILITY = ["corroborated", "single-source", "low-authority"]
+QUALIFIERS = ["exact", "about", "more_than"]
+PERIODS = ["FY2022", "FY2023", "FY2024", "FY2025", "H1-2024", "H1-2025", "Q1-2025", "9M-2025",
+           "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026"]
+
+SOURCE_KINDS = ["subject-article", "primary-filing", "exchange", "index-publisher", "benchmark-publisher",
+                "broker-research", "data-vendor", "press", "aggregator"]
+# A specialist publisher is an authority only on its speciality: an index publisher's document
+# cannot be the source of a company's revenue, nor the article under review the source of a fact.
+SPECIALIST_KIND_TABLES = {
+    "subject-article": {"claims"},
+    "index-publisher": {"index_levels", "index_changes"},
+    "benchmark-publisher": {"mlperf_results", "biren_milestones"},
+}
+# Tables that only one kind of source can feed.
+TABLE_KINDS = {
+    "claims": {"subject-article"},
+    "mlperf_results": {"benchmark-publisher"},
+}
+
+# Tables whose dates say when something was observed or reported, so their source cannot be older
+# than the date. (Offering dates and milestones may be announced before they happen.)
+OBSERVED_DATE_COLUMNS = {
+    "market_observations": "date",
+    "index_levels": "date",
+    "index_changes": "end_date",
+    "southbound_flows": "as_of",
+    "hk_ipo_market": "as_of",
+    "company_snapshots": "as_of",
+    "offering_terms": "as_of",
+    "fx_rates": "date",
+    "largest_hk_ipos_2025": "as_of",
+}
+
+# Percentages of a whole (shares of revenue, of an offer, discounts) lie within 0-100; index
+# changes, the only other percentages, can be anything.
+PERCENT_OF_WHOLE_TABLES = {"financials", "company_snapshots", "offering_terms", "listing_rules"}
+
+# The recomputations gpuipo.claims implements; claims.csv may name only these as its `target`.
+CLAIM_TARGETS = [
+    "cambricon_2023_low", "cambricon_record_price", "cambricon_trough_to_peak", "moore_day1_change",
+    "moore_day1_mcap", "metax_day1_change", "metax_day1_mcap", "biren_founded_year", "biren_revenue_fy2022",
+    "biren_revenue_fy2024", "biren_adj_loss_fy2023", "biren_adj_loss_fy2024", "biren_patents_filed",
+    "biren_patents_granted", "biren_binding_orders", "biren_framework_value", "biren_loss_narrowed",
+    "hsi_2025_ytd", "hstech_2025_ytd", "southbound_ytd_1215", "southbound_since_launch", "catl_cornerstone_count",
+    "catl_cornerstone_share", "biren_cornerstone_count", "biren_cornerstone_share", "biren_greenshoe_pct",
+    "biren_offer_open", "biren_listing_date", "biren_first_hk_gpu", "catl_listing_date",
+]
+
+# Characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
