@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
+from .publish import code, download
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -20,7 +21,7 @@ def dictionary(name: str) -> pd.DataFrame:
             rules.append(f"≥ {constraints['minimum']}")
         if "pattern" in constraints:
             rules.append("pattern")
-        rows.append({"Field": f"`{field['name']}`", "Type": field["type"], "Unit": field.get("unit", ""),
+        rows.append({"Field": code(field["name"]), "Type": field["type"], "Unit": field.get("unit", ""),
                      "Description": field["description"], "Rules": "; ".join(rules)})
     return pd.DataFrame(rows)
 
@@ -30,7 +31,7 @@ def tables() -> pd.DataFrame:
     for resource in data.validate()["resources"]:
         frame = data.load(resource["name"])
         key = ", ".join(resource["schema"]["primaryKey"])
-        rows.append({"Table": f"{{download}}`{resource['path']} <../data/{resource['path']}>`",
+        rows.append({"Table": download(resource["path"], f"../data/{resource['path']}"),
                      "Rows": str(len(frame)), "Primary key": key, "What it holds": resource["description"]})
     return pd.DataFrame(rows)
 

@@ -59,7 +59,10 @@ def element_id(spec: dict) -> str:
 
 def html_snippet(spec: dict, alt_text: str) -> str:
     chart_id = element_id(spec)
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    # JSON inside <script>: with <, > and & as \u escapes no text in the spec can close the element
+    # or open a comment, whatever a data label says.
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # tabindex: a chart wider than the column scrolls, and a scrollable region must be reachable by keyboard.
     return (f'<div class="vega-chart" id="{chart_id}" role="img" tabindex="0" aria-label="{html.escape(alt_text, quote=True)}">'
             f"</div>\n"

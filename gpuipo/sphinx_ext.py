@@ -48,9 +48,9 @@ def _write_claims_audit(app, config):
     """Publish the audit as data: _build/generated/claims_audit.csv, linked from the audit chapter."""
     from .claims import audit, published
     from .facts import Facts
+    from .publish import csv_text
 
-    _write_if_changed(Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv",
-                      published(audit(Facts())).to_csv(index=False, lineterminator="\n"))
+    _write_if_changed(Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv", csv_text(published(audit(Facts()))))
 
 
 def _commit_date(srcdir) -> str:
