@@ -6,8 +6,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= data
 
-PDF := _build/china-gpu-ipo-report.pdf
-LATEX_DIR := _build/pdf/_build/latex
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-fonts-recommended \
 	fonts-noto-cjk fonts-freefont-otf latexmk
 HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/null \
@@ -15,7 +13,7 @@ HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/nu
 
 .PHONY: book test repro check-data pdf pdf-if-tex lock clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
@@ -25,25 +23,19 @@ $(STAMP): requirements.txt
 check-data: $(STAMP)
 	$(BIN)/python -m gpuipo check-data $(DATA_DIR)
 
+# Built aside and published only when the whole build succeeds (gpuipo/build.py).
 book: check-data
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "Site: _build/html/index.html"
+	$(BIN)/python -m gpuipo build site
 
-# The PDF from a clean state (its own build path, so it never reuses the site's outputs).
-# XeLaTeX exits 0 when it drops glyphs, so the log is read for "Missing character".
+# The PDF from a clean state (its own build path, so it never reuses the site's outputs); the site
+# ships it only when both were built from the same inputs (gpuipo/build.py).
 pdf: check-data
 ifneq ($(HAVE_TEX),yes)
 	@echo "make pdf needs XeLaTeX, latexmk and the Noto CJK and FreeFont fonts. On Debian or Ubuntu:"
 	@echo "    sudo apt-get install $(TEX_PACKAGES)"
 	@exit 1
 endif
-	rm -rf _build/pdf
-	$(BIN)/jupyter-book build . --builder pdflatex --path-output _build/pdf
-	@if grep -q "Missing character" $(LATEX_DIR)/*.log; then \
-		grep "Missing character" $(LATEX_DIR)/*.log | sort | uniq -c; echo "PDF has missing glyphs"; exit 1; fi
-	cp $(LATEX_DIR)/china-gpu-ipo-report.pdf $(PDF)
-	@if [ -f _build/html/index.html ]; then $(MAKE) --no-print-directory book; fi
-	@echo "PDF: $(PDF)"
+	$(BIN)/python -m gpuipo build pdf
 
 pdf-if-tex:
 ifeq ($(HAVE_TEX),yes)
@@ -52,7 +44,8 @@ else
 	@echo "TeX not installed: skipping the PDF (see make pdf)"
 endif
 
-test: book pdf-if-tex
+# The PDF first, so that the site built next ships it.
+test: pdf-if-tex book
 	$(BIN)/python -m pytest
 
 # Slow gate (a second build from clean): the site must not depend on build order or caches.

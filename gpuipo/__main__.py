@@ -1,5 +1,9 @@
-"""Command line: `python -m gpuipo check-data [DATA_DIR]` validates the data package exactly as the
-loader does (gpuipo.validation), and prints every problem with its file, row and column."""
+"""Command line.
+
+    python -m gpuipo check-data [DATA_DIR]   validate the data package exactly as the loader does
+                                             (gpuipo.validation): every problem with file, row, column
+    python -m gpuipo build site|pdf          build and publish the site or the PDF (gpuipo.build)
+"""
 import sys
 import time
 
@@ -21,10 +25,14 @@ def check_data(data_dir=DATA_DIR) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] != "check-data":
-        print("usage: python -m gpuipo check-data [DATA_DIR]", file=sys.stderr)
-        return 2
-    return check_data(argv[1] if len(argv) > 1 else DATA_DIR)
+    if argv[:1] == ["check-data"] and len(argv) <= 2:
+        return check_data(argv[1] if len(argv) > 1 else DATA_DIR)
+    if argv[:1] == ["build"] and len(argv) == 2:
+        from .build import main as build
+
+        return build(argv[1])
+    print(__doc__, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -2,33 +2,29 @@
 
 - Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it, and
   the claims audit as a CSV for download.
-- Links the PDF from the front page, and ships it with the site, when `make pdf` has built it.
-- Keeps _build/html/_static in step with _static/ on incremental builds.
-- Removes the unused Thebe scripts from every page (see _drop_thebe).
+- Refuses to build a site whose scripts or styles are missing from _static (the vendored Vega
+  runtime above all: without it no chart draws, and nothing else would notice).
 - Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
   outputs are stale although no notebook changed. So the inputs are fingerprinted, and on a change
-  the execution cache is dropped and every document is re-read.
+  the execution cache is dropped and every document is re-read. A damaged cache is discarded too.
+- Ships the PDF with the site, and links it from the front page, only when it was built from the
+  same inputs (gpuipo.build.shipped_pdf).
+- Removes the unused Thebe scripts from every page (see _drop_thebe).
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
+import sqlite3
 from pathlib import Path
 
-from . import data
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from . import data, inputs
+from .build import PDF_NAME, shipped_pdf
+
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
-
-
-def inputs_fingerprint() -> str:
-    digest = hashlib.sha256()
-    files = sorted(data.DATA_DIR.glob("*")) + sorted(PACKAGE_DIR.glob("*.py"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+logger = logging.getLogger(__name__)
 
 
 def _write_if_changed(target: Path, text: str) -> None:
@@ -81,16 +77,55 @@ def _title_page(app, config):
         r"\end{titlepage}")
 
 
+def _require_static_files(app):
+    if app.builder.format != "html":
+        return
+    static = Path(app.confdir) / "_static"
+    listed = [entry[0] if isinstance(entry, (list, tuple)) else entry
+              for entry in list(app.config.html_js_files) + list(app.config.html_css_files)]
+    missing = [name for name in listed if "://" not in str(name) and not (static / name).is_file()]
+    empty = [name for name in listed if (static / name).is_file() and not (static / name).stat().st_size]
+    if missing or empty:
+        raise ExtensionError(f"_static/ lacks {', '.join(missing + empty)}, which every page loads (the vendored Vega "
+                             "runtime draws the charts offline): restore it, e.g. git checkout -- _static")
+
+
 def _execution_cache(app, config) -> Path:
     cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
 
 
-def _drop_stale_outputs(app, config):
+def cache_damage(cache: Path) -> str | None:
+    """Why the execution cache cannot be trusted, or None. Reads the database and every stored notebook."""
+    if not cache.exists():
+        return None
+    try:
+        database = cache / "global.db"
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            return f"integrity check: {result}"
+        from jupyter_cache import get_cache
+
+        store = get_cache(cache)
+        for record in store.list_cache_records():
+            store.get_cache_bundle(record.pk)
+    except Exception as error:  # noqa: BLE001 — any failure to read means the cache is unusable
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _drop_damaged_or_stale_cache(app, config):
+    cache = _execution_cache(app, config)
+    damage = cache_damage(cache)
+    if damage:
+        # Not a Sphinx warning: -W would turn it into an error, and the build recovers by itself.
+        logger.info(f"warning: the execution cache {cache} is damaged ({damage}); discarded it, "
+                    "so every notebook runs again", color="red")
+        shutil.rmtree(cache, ignore_errors=True)
     # Two stamps: one beside the execution cache (shared by the site and the PDF builds), one in
     # this build's doctree folder (its parsed pages).
-    current = inputs_fingerprint()
-    cache = _execution_cache(app, config)
+    current = inputs.execution(Path(app.srcdir))
     cache_stamp = cache / FINGERPRINT_FILE
     if not cache_stamp.exists() or cache_stamp.read_text() != current:
         shutil.rmtree(cache, ignore_errors=True)
@@ -99,34 +134,26 @@ def _drop_stale_outputs(app, config):
     app.gpuipo_fingerprint = current
 
 
-PDF_NAME = "china-gpu-ipo-report.pdf"
 PDF_MARKER = '<span class="pdf-download"></span>'
-
-
-def _pdf(app) -> Path:
-    return Path(app.srcdir) / "_build" / PDF_NAME
-
-
-def _pdf_state(app) -> str:
-    pdf = _pdf(app)
-    return hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.exists() else "absent"
 
 
 def _reread_all(app, env, added, changed, removed):
     if getattr(app, "gpuipo_inputs_changed", False):
         return sorted(set(env.found_docs) - set(added) - set(changed))
-    # The front page links the PDF only when one has been built; re-render it when that changes.
-    if app.builder.format == "html" and getattr(env, "gpuipo_pdf_state", None) != _pdf_state(app):
-        env.gpuipo_pdf_state = _pdf_state(app)
-        return [env.config.root_doc]
     return []
 
 
 def _link_pdf(app, pagename, templatename, context, doctree):
-    if pagename == app.config.root_doc and "body" in context and _pdf(app).exists():
+    if pagename == app.config.root_doc and "body" in context and shipped_pdf(Path(app.srcdir)):
         context["body"] = context["body"].replace(
             PDF_MARKER, f'<a class="reference download" href="{PDF_NAME}">Download the report as a PDF</a> '
                         "(print layout, same figures).")
+
+
+def _ship_pdf(app, exception):
+    pdf = shipped_pdf(Path(app.srcdir))
+    if exception is None and app.builder.format == "html" and pdf:
+        shutil.copyfile(pdf, Path(app.outdir) / PDF_NAME)
 
 
 def _save_fingerprint(app, exception):
@@ -147,30 +174,15 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     ]
 
 
-def _sync_static(app, exception):
-    if exception is None and app.builder.format == "html" and _pdf(app).exists():
-        shutil.copyfile(_pdf(app), Path(app.outdir) / PDF_NAME)
-    # When no document is outdated Sphinx skips copying html_static_path, so an edited file in
-    # _static/ (CSS, the chart loader) would not reach the site until a full rebuild.
-    if exception is not None or app.builder.format != "html":
-        return
-    source_root = Path(app.confdir) / "_static"
-    target_root = Path(app.outdir) / "_static"
-    for source in source_root.rglob("*"):
-        target = target_root / source.relative_to(source_root)
-        if source.is_file() and (not target.exists() or target.read_bytes() != source.read_bytes()):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-
-
 def setup(app):
-    app.connect("build-finished", _sync_static)
+    app.connect("builder-inited", _require_static_files)
+    app.connect("build-finished", _ship_pdf)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _link_pdf)
     app.connect("config-inited", _write_bibliography, priority=400)
     app.connect("config-inited", _write_claims_audit, priority=410)
     app.connect("config-inited", _title_page, priority=420)
-    app.connect("config-inited", _drop_stale_outputs, priority=450)
+    app.connect("config-inited", _drop_damaged_or_stale_cache, priority=450)
     app.connect("env-get-outdated", _reread_all)
     app.connect("build-finished", _save_fingerprint)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
