@@ -1,38 +1,81 @@
-"""BibTeX for the book, generated from data/sources.csv (the one source registry)."""
+"""BibTeX for the book, generated from data/sources.csv (the one source registry), and the pybtex
+style that prints it.
+
+Data is text here too. pybtex reads fields as LaTeX by default ($…$ becomes math, -- a dash, an
+unbalanced brace breaks the file), so the style takes every field raw and the BibTeX file carries
+braces as private-use placeholders (validation refuses private-use characters in data, so they
+cannot collide). sphinxcontrib-bibtex then renders the text as plain text nodes, which the HTML and
+LaTeX writers escape.
+"""
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 import pandas as pd
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.formatting.unsrt import date
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import field, optional, sentence
 
+STYLE = "gpuipo"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
+_BRACES = {"{": "\ue000", "}": "\ue001"}
+_RESTORE = {v: k for k, v in _BRACES.items()}
 
 
-def _escape(text: str) -> str:
-    # Field values are read as LaTeX: braces would unbalance them and % would start a comment.
-    text = re.sub(r"[{}]", "", str(text))
-    return text.replace("%", r"\%")
+def _hold(text: str) -> str:
+    return "".join(_BRACES.get(c, c) for c in " ".join(str(text).split()))
+
+
+def _restore(text: str) -> str:
+    return "".join(_RESTORE.get(c, c) for c in text)
+
+
+def _raw(name: str):
+    return field(name, raw=True, apply_func=_restore)
 
 
 def entry(row: pd.Series) -> str:
-    # Double braces keep BibTeX styles from lower-casing titles and splitting publisher names.
-    fields = {"title": "{" + _escape(row["title"]) + "}", "author": "{" + _escape(row["publisher"]) + "}"}
     published = row["published"] if isinstance(row["published"], str) else ""
+    note = f"Kind: {row['kind'].replace('-', ' ')}." + (
+        f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
+    fields = {
+        # The author field only orders the list (pybtex sorts by author, year, title); the entry
+        # prints the publisher field, raw.
+        "author": "{" + _hold(row["publisher"]) + "}",
+        "publisher": _hold(row["publisher"]),
+        "title": _hold(row["title"]),
+        "note": _hold(note),
+    }
     if published:
         fields["year"] = published[:4]
         if len(published) >= 7:
             fields["month"] = MONTHS[int(published[5:7]) - 1]
     if isinstance(row["url"], str) and row["url"]:
-        # Percent-encode non-ASCII characters: the same address, and LaTeX's \url cannot set CJK glyphs.
+        # Validated (http or https; no spaces, quotes, angle brackets or braces). Non-ASCII characters are
+        # percent-encoded: the same address, and LaTeX's \url cannot set CJK glyphs.
         fields["url"] = quote(row["url"], safe=":/?&=%#+,;@!$'()*~[]")
-    fields["note"] = f"Kind: {row['kind'].replace('-', ' ')}." + (
-        f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
-    body = ",\n".join(
-        f"  {key} = {{{value if key in ('author', 'title', 'url') else _escape(value)}}}" for key, value in fields.items())
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
     return f"@misc{{{row['source_id']},\n{body}\n}}\n"
 
 
 def bibtex(sources: pd.DataFrame) -> str:
     return "\n".join(entry(row) for _, row in sources.iterrows())
+
+
+class SourceStyle(PlainStyle):
+    """pybtex's plain style (numbered, sorted by author, year and title), with every field as written."""
+
+    def get_misc_template(self, e):
+        return toplevel[
+            sentence[_raw("publisher")],
+            sentence[_raw("title")],
+            sentence[optional[date]],
+            sentence[_raw("note")],
+            self.format_web_refs(e),
+        ]
+
+
+register_plugin("pybtex.style.formatting", STYLE, SourceStyle, force=True)

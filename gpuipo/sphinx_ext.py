@@ -21,6 +21,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import data, inputs
+from .bibliography import bibtex  # also registers the bibliography style _config.yml names
 from .build import PDF_NAME, shipped_pdf
 
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
@@ -35,8 +36,6 @@ def _write_if_changed(target: Path, text: str) -> None:
 
 
 def _write_bibliography(app, config):
-    from .bibliography import bibtex
-
     _write_if_changed(Path(app.srcdir) / config.bibtex_bibfiles[0], bibtex(data.load("sources")))
 
 
