@@ -70,6 +70,22 @@ def one_unit_kind_per_series(rows):
         first.setdefault(series, (i, kind))
 
 
+def above_zero(*columns):
+    """Prices, index levels and exchange-rate amounts: zero or less is impossible, and would divide by zero."""
+    def rule(rows):
+        for i, row in enumerate(rows):
+            for column in columns:
+                if float(row[column]) <= 0:
+                    yield i, column, f"{column} must be above zero (got {row[column]})"
+    return rule
+
+
+def prices_above_zero(rows):
+    for i, row in enumerate(rows):
+        if row.get("unit") == "per_share" and float(row["value"]) <= 0:
+            yield i, "value", f"a price per share must be above zero (got {row['value']})"
+
+
 def source_has_address(rows):
     for i, row in enumerate(rows):
         if not row.get("url") and row.get("kind") != "subject-article":
@@ -135,11 +151,11 @@ def source_kind_fits_table(tables):
             kind = kinds.get(row.get("source_id", ""))
             allowed_tables = SPECIALIST_KIND_TABLES.get(kind)
             if allowed_tables is not None and table not in allowed_tables:
-                yield table, i, "source_id", (f"source '{row['source_id']}' is a {kind}, which is not an authority "
-                                              f"for {table}.csv (only for {', '.join(sorted(allowed_tables))})")
+                yield table, i, "source_id", (f"source '{row['source_id']}' (kind {kind}) is no authority for "
+                                              f"{table}.csv, only for {', '.join(sorted(allowed_tables))}")
             elif table in TABLE_KINDS and kind not in TABLE_KINDS[table]:
                 yield table, i, "source_id", (f"{table}.csv takes only sources of kind "
-                                              f"{', '.join(sorted(TABLE_KINDS[table]))}; '{row['source_id']}' is a {kind}")
+                                              f"{', '.join(sorted(TABLE_KINDS[table]))}; '{row['source_id']}' is of kind {kind}")
 
 
 def listing_after_founding(tables):
@@ -174,13 +190,14 @@ ROW_RULES = {
     "sources": [source_has_address],
     "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series],
     "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series],
-    "offering_terms": [currency_matches_unit],
-    "market_observations": [currency_matches_unit],
+    "offering_terms": [currency_matches_unit, prices_above_zero],
+    "market_observations": [currency_matches_unit, above_zero("value")],
+    "index_levels": [above_zero("close")],
     "southbound_flows": [currency_matches_unit],
     "hk_ipo_market": [currency_matches_unit],
     "largest_hk_ipos_2025": [currency_matches_unit],
     "listing_rules": [currency_matches_unit],
-    "fx_rates": [fx_distinct_currencies],
+    "fx_rates": [fx_distinct_currencies, above_zero("base_amount", "quote_amount")],
 }
 for _table in PERCENT_OF_WHOLE_TABLES:
     ROW_RULES[_table].append(percent_of_a_whole)

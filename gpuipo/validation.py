@@ -216,8 +216,10 @@ def _header_problems(file, names, header) -> list[Problem]:
         return []
     problems = [Problem(file, None, column, "missing column") for column in names if column not in header]
     problems += [Problem(file, None, column or "(blank)", "unexpected column") for column in header if column not in names]
+    problems += [Problem(file, None, column, "duplicated column") for column in dict.fromkeys(header)
+                 if header.count(column) > 1]
     if not problems:
-        problems.append(Problem(file, None, ",".join(names), "columns are duplicated or out of order; expected these"))
+        problems.append(Problem(file, None, ",".join(names), "columns are out of order; expected these"))
     return problems
 
 
@@ -251,6 +253,8 @@ def _text_problem(cell: str) -> str | None:
     if cell != cell.strip():
         return "leading or trailing whitespace (including non-breaking spaces) in the cell"
     for character in cell:
+        if character in "\r\n":
+            return "contains a line break; keep each cell on one line"
         if unicodedata.category(character) in INVISIBLE:
             name = unicodedata.name(character, "control character")
             return f"contains U+{ord(character):04X} ({name}), which is invisible or a control character"

@@ -1,5 +1,4 @@
 """The data package validates, and every kind of bad edit is stopped with file, row and column named."""
-import csv
 import shutil
 import subprocess
 import sys
@@ -11,61 +10,9 @@ import pytest
 from gpuipo import data
 from gpuipo.data import DataValidationError
 
+from .csvedit import add_column, drop_column, drop_rows_citing, duplicate_row, empty_file, set_cell, source_row
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def read_rows(path):
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path, rows):
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def set_cell(directory, table, row, column, value):
-    """Set data row `row` (1-based, header not counted) of `column` in `table`.csv."""
-    path = directory / f"{table}.csv"
-    rows = read_rows(path)
-    rows[row][rows[0].index(column)] = value
-    write_rows(path, rows)
-
-
-def drop_column(directory, table, column):
-    path = directory / f"{table}.csv"
-    rows = read_rows(path)
-    index = rows[0].index(column)
-    write_rows(path, [r[:index] + r[index + 1:] for r in rows])
-
-
-def add_column(directory, table, column):
-    path = directory / f"{table}.csv"
-    rows = read_rows(path)
-    write_rows(path, [rows[0] + [column]] + [r + ["x"] for r in rows[1:]])
-
-
-def duplicate_row(directory, table, row):
-    path = directory / f"{table}.csv"
-    rows = read_rows(path)
-    write_rows(path, rows + [rows[row]])
-
-
-def drop_rows_citing(directory, table, source_id):
-    path = directory / f"{table}.csv"
-    rows = read_rows(path)
-    column = rows[0].index("source_id")
-    write_rows(path, [r for r in rows if r[column] != source_id])
-
-
-def source_row(source_id):
-    """1-based data row of a source in the committed sources.csv."""
-    ids = [r[0] for r in read_rows(ROOT / "data" / "sources.csv")[1:]]
-    return ids.index(source_id) + 1
-
-
-def empty_file(directory, table):
-    (directory / f"{table}.csv").write_text("", encoding="utf-8")
 
 
 # name -> (corruption, file, column, row named in the error or None)
