@@ -2,55 +2,30 @@
 network: charts draw, nothing logs an error, nothing is requested from another host, and axe-core
 finds no serious or critical accessibility violation. Screenshots land in test-artifacts/screenshots/.
 """
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from .serving import chromium, serve, skip_without_chromium
 from .site import ROOT, ensure_site, toc_pages
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-# Flags that stop Chromium's own background traffic (update checks, sign-in); see the machine notes.
-QUIET_FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-sandbox"]
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("Chromium is required for the browser tests: apt-get install chromium")
-    pytest.skip("Chromium not installed (apt-get install chromium)", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
+skip_without_chromium(pytest)
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def server():
-    site = ensure_site()
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve(ensure_site()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def visit(browser, url, shot_name):

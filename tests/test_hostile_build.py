@@ -1,0 +1,391 @@
+"""Hostile text that passes `make check-data` must reach the site, the LaTeX and the downloads only as
+inert text; and the build must never publish a failed, stale or interrupted result.
+
+One scratch checkout (a copy of the repository with this .venv) is built once with hostile text in
+cells that the report displays: script and event-handler HTML, javascript: links, MyST roles and
+directives that would copy or include a file from outside the repository, raw LaTeX, HTML comments,
+substitutions, table pipes. The same checkout then serves the build-fault cases.
+"""
+import csv
+import html
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from gpuipo import inputs
+from gpuipo.build import PDF_NAME
+
+from .csvedit import find_row, set_cell
+from .serving import CHROMIUM, chromium, serve
+from .site import ROOT, ensure_site
+
+SECRET = "SECRET-c41d-outside-the-repository"
+
+
+def payloads(secret: Path) -> list[tuple]:
+    """(table, row key, column, hostile text); every cell is displayed somewhere in the book."""
+    s = str(secret)
+    return [
+        ("claims", {"claim_id": "C01-03"}, "claim",
+            f'<script>alert("t01")</script> {{raw}}`latex` \\input{{{s}}} **t18** _t18_ `t18`'),
+        ("claims", {"claim_id": "C01-04"}, "claim",
+            '[t04](javascript:alert("t04")) &lt;b&gt;t12&lt;/b&gt; {{ t15 }} | t19 | pipe |'),
+        ("claims", {"claim_id": "C01-05"}, "claim", "% t16 a MyST comment would hide this line"),
+        ("claims", {"claim_id": "C01-06"}, "claim", "(t17)= a MyST target would swallow this"),
+        ("claims", {"claim_id": "C02-02"}, "check_against",
+            f"```{{literalinclude}} {s} ``` :::{{raw}} html <script>alert(\"t14\")</script> :::"),
+        ("claims", {"claim_id": "C01-03"}, "excerpt_zh", '<img src=x onerror=alert("t31")> 区间涨幅'),
+        ("companies", {"company_id": "metax"}, "name_en", 'MetaX <img src=x onerror=alert("t02")>'),
+        ("companies", {"company_id": "moore-threads"}, "name_zh", "摩尔线程 <!-- t11"),
+        ("companies", {"company_id": "cambricon"}, "name_en", 'Cambricon <b onmouseover=alert("t27")>t27</b>'),
+        ("mlperf_results", {"benchmark": "ResNet-50"}, "system", f'<svg onload=alert("t03")> ![t20](file://{s})'),
+        ("mlperf_results", {"benchmark": "ResNet-50"}, "accelerator", f'{{download}}`t06 <{s}>` ${{alert("t30")}}'),
+        ("sources", {"source_id": "hkex-biren-allotment"}, "title",
+            '<a href="javascript:alert(\'t05\')">t05</a> "><script>alert("t28")</script> \\write18{touch t24} $x$ -- t32 {'),
+        ("sources", {"source_id": "hkex-biren-allotment"}, "publisher", "'onmouseover='alert(\"t29\")' \\def\\x{t25} }"),
+        ("sources", {"source_id": "hkex-biren-allotment"}, "note", f'$\\input{{{s}}}$ javascript:alert("t26")'),
+        ("biren_milestones", {"product": "BR104"}, "event",
+            '</script><script>alert("t13")</script> \\u003cscript\\u003ealert("t22")'),
+        ("largest_hk_ipos_2025", {"company": "Zijin Gold International"}, "company",
+            'Zijin <iframe src="http://127.0.0.2/t21"></iframe>'),
+        ("largest_hk_ipos_2025", {"company": "Sany Heavy Industry"}, "name_zh",
+            "三一 <style>@import url(http://127.0.0.2/t23.css)</style>"),
+    ]
+
+
+def run(command, checkout, env, **kwargs):
+    return subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True, timeout=900, **kwargs)
+
+
+def build_site(checkout, env):
+    return run([sys.executable, "-m", "gpuipo", "build", "site"], checkout, env)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    base = tmp_path_factory.mktemp("scratch")
+    secret = base / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    checkout = base / "report"
+    shutil.copytree(ROOT, checkout, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", "_build", ".git", "test-artifacts", "__pycache__", ".pytest_cache", "*.egg-info"))
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
+    text = payloads(secret)
+    for table, key, column, value in text:
+        set_cell(checkout / "data", table, find_row(checkout / "data", table, **key), column, value)
+    # A stale PDF (built from other inputs) and files leaked into the published and staged downloads.
+    (checkout / "_build").mkdir()
+    (checkout / "_build" / PDF_NAME).write_bytes(b"%PDF-1.4 stale")
+    (checkout / "_build" / f"{PDF_NAME}.inputs").write_text("0" * 64, encoding="utf-8")
+    for folder in ("html", "stage/_build/html"):
+        leak = checkout / "_build" / folder / "_downloads" / "leak" / "leaked.txt"
+        leak.parent.mkdir(parents=True)
+        leak.write_text(SECRET, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(checkout), "GPUIPO_LOCK_TIMEOUT": "3600"}
+    checked = run([sys.executable, "-m", "gpuipo", "check-data", "data"], checkout, env)
+    assert checked.returncode == 0, checked.stderr
+    built = build_site(checkout, env)
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+    return checkout, env, text
+
+
+@pytest.fixture(scope="module")
+def site(scratch):
+    return scratch[0] / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The site built from the committed data, by the same code."""
+    return ensure_site()
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text, self.attributes, self.scripts, self.specs = Counter(), [], [], [], []
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+        if tag == "script":
+            self._script = (dict(attrs), [])
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script:
+            attrs, parts = self._script
+            body = "".join(parts)
+            (self.specs if attrs.get("type") == "application/json" else self.scripts).append(body)
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script:
+            self._script[1].append(data)
+        else:
+            self.text.append(data)
+
+
+def pages(site_dir: Path) -> dict[str, Page]:
+    parsed = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        if "_static" in path.parts:
+            continue
+        page = Page()
+        page.feed(path.read_text(encoding="utf-8"))
+        parsed[str(path.relative_to(site_dir))] = page
+    return parsed
+
+
+def typographic(text: str) -> str:
+    """Undo Sphinx's smart quotes and dashes, the only change it makes to text."""
+    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("—", "---"), ("–", "--"), ("…", "...")):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+# --- the hostile text ----------------------------------------------------------------------------
+
+def test_hostile_text_changes_no_page_structure(site, reference):
+    hostile, normal = pages(site), pages(reference)
+    assert sorted(hostile) == sorted(normal)
+    for name in normal:
+        assert hostile[name].tags == normal[name].tags, f"{name}: {hostile[name].tags - normal[name].tags} " \
+                                                        f"added, {normal[name].tags - hostile[name].tags} removed"
+
+
+def test_hostile_text_is_shown_as_written(scratch, site):
+    _checkout, _env, text = scratch
+    shown = []
+    for page in pages(site).values():
+        shown.append(typographic(" ".join(page.text)))
+        shown += [typographic(value) for _tag, name, value in page.attributes if name == "title"]
+        for spec in page.specs:
+            shown.append(typographic(json.dumps(json.loads(spec), ensure_ascii=False)))
+    corpus = "\n".join(shown)
+    for table, _key, column, value in text:
+        if column == "excerpt_zh":
+            continue  # published in claims_audit.csv only (checked below)
+        if table == "biren_milestones" or (table == "companies" and column == "name_en") or table == "largest_hk_ipos_2025":
+            value = json.dumps(value, ensure_ascii=False)[1:-1]  # chart labels: inside a JSON spec
+        assert typographic(value) in corpus, f"{table}.{column} is not shown as written: {value}"
+
+
+def test_no_executable_markup_reaches_a_page(site):
+    for name, page in pages(site).items():
+        handlers = [(tag, attr) for tag, attr, _ in page.attributes if attr.startswith("on")]
+        assert handlers == [], f"{name}: event handlers {handlers}"
+        links = [value for _tag, attr, value in page.attributes if attr in ("href", "src", "action", "formaction")
+                 and urlparse(value.strip()).scheme not in ("", "http", "https", "mailto")]
+        assert links == [], f"{name}: links with other schemes {links}"
+        assert not [s for s in page.scripts if "alert(" in s], f"{name}: a script carries hostile text"
+        for spec in page.specs:
+            assert "<" not in spec and ">" not in spec, f"{name}: a chart spec can close its <script>"
+            json.loads(spec)
+
+
+def test_no_file_from_outside_the_repository_is_published(site, reference):
+    leaked = [p for p in site.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaked == []
+    downloads = sorted(p.relative_to(site / "_downloads").parts[-1] for p in (site / "_downloads").rglob("*") if p.is_file())
+    expected = sorted(p.relative_to(reference / "_downloads").parts[-1] for p in (reference / "_downloads").rglob("*") if p.is_file())
+    assert downloads == expected, "outputs no longer produced must not survive a rebuild"
+
+
+def test_a_stale_pdf_is_not_shipped(site):
+    assert not (site / PDF_NAME).exists()
+    assert PDF_NAME not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_published_audit_keeps_text_and_is_spreadsheet_safe(scratch, site):
+    _checkout, _env, text = scratch
+    audit = next(site.rglob("claims_audit.csv")).read_text(encoding="utf-8")
+    rows = {row["claim_id"]: row for row in csv.DictReader(io.StringIO(audit))}
+    for table, key, column, value in text:
+        if table == "claims" and column in ("claim", "excerpt_zh"):
+            assert rows[key["claim_id"]][column] == value
+    for row in rows.values():
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@", "\t", "\r")) or re.fullmatch(r"[+-][0-9.,]+", value), value
+
+
+@pytest.fixture(scope="module")
+def latex(scratch):
+    checkout, env, _text = scratch
+    out = checkout / "_build" / "latex-check"
+    built = run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(checkout), "--builder", "latex",
+                 "--path-output", str(out)], checkout, env)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return (out / "_build" / "latex" / "china-gpu-ipo-report.tex").read_text(encoding="utf-8")
+
+
+def test_latex_carries_hostile_text_escaped(latex):
+    assert SECRET not in latex, "a file from outside the repository was included"
+    for command in (r"\input{/", r"\write18", r"\def\x", r"\begin{sphinxVerbatim}"):
+        assert command not in latex, command
+    for escaped in (r"\textbackslash{}input\{", r"\textbackslash{}write18", r"\$\textbackslash{}input", r"\{\{ t15 \}\}",
+                    r"\{raw\}`latex`"):
+        assert escaped in latex, escaped
+
+
+# --- in a browser ----------------------------------------------------------------------------------
+
+def test_hostile_pages_run_nothing_in_chromium(site):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed")
+    with serve(site) as url, chromium() as browser:
+        for name in pages(site):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            dialogs, requests = [], []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(f"{url}/{name}", wait_until="load")
+            page.wait_for_function("() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg'))",
+                                   timeout=20_000)
+            for mark in page.query_selector_all(".vega-chart svg .mark-rect path, .vega-chart svg .mark-symbol path")[:40]:
+                mark.hover(force=True)
+            live = page.evaluate("() => document.querySelectorAll('iframe, object, embed, [onerror], [onload], "
+                                 "[onmouseover], a[href^=\"javascript\"]').length")
+            tooltip = page.evaluate("() => (document.getElementById('vg-tooltip-element') || {innerHTML: ''}).innerHTML")
+            page.close()
+            assert dialogs == [], f"{name}: {dialogs}"
+            assert live == 0, name
+            assert "<script" not in tooltip and "<img" not in tooltip and "<iframe" not in tooltip, tooltip
+            foreign = [r for r in requests if urlparse(r).hostname != "127.0.0.1" and not r.startswith("data:")]
+            assert foreign == [], f"{name}: {foreign}"
+
+
+# --- build faults ----------------------------------------------------------------------------------
+
+def snapshot(site_dir: Path) -> dict:
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+
+
+def test_a_pdf_from_the_same_inputs_is_shipped_and_linked(scratch, site):
+    checkout, env, _ = scratch
+    (checkout / "_build" / PDF_NAME).write_bytes(b"%PDF-1.4 current")
+    (checkout / "_build" / f"{PDF_NAME}.inputs").write_text(inputs.book(checkout), encoding="utf-8")
+    built = build_site(checkout, env)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert (site / PDF_NAME).read_bytes() == b"%PDF-1.4 current"
+    assert f'href="{PDF_NAME}"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_site_is_not_rebuilt(scratch, site):
+    checkout, env, _ = scratch
+    before = snapshot(site)
+    built = build_site(checkout, env)
+    assert built.returncode == 0 and "up to date" in built.stdout
+    assert snapshot(site) == before
+
+
+def test_a_missing_vendored_runtime_fails_and_publishes_nothing(scratch, site):
+    checkout, env, _ = scratch
+    runtime = checkout / "_static" / "vega" / "vega.min.js"
+    kept = runtime.read_bytes()
+    before = snapshot(site)
+    runtime.unlink()
+    try:
+        built = build_site(checkout, env)
+    finally:
+        runtime.write_bytes(kept)
+    assert built.returncode != 0
+    assert "vega/vega.min.js" in built.stdout + built.stderr
+    assert snapshot(site) == before
+
+
+def test_a_failed_build_publishes_nothing(scratch, site):
+    """A warning at the end of the build (after every page was written) fails it; _build/html stays."""
+    checkout, env, _ = scratch
+    glossary = checkout / "appendix" / "glossary.md"
+    kept = glossary.read_text(encoding="utf-8")
+    before = snapshot(site)
+    glossary.write_text(kept + "\nSee {ref}`no-such-section`.\n", encoding="utf-8")
+    try:
+        built = build_site(checkout, env)
+    finally:
+        glossary.write_text(kept, encoding="utf-8")
+    assert built.returncode != 0
+    assert "last good site" in built.stderr
+    assert snapshot(site) == before
+
+
+def test_a_second_build_waits_then_stops_with_a_message(scratch):
+    import fcntl
+
+    checkout, env, _ = scratch
+    lock = checkout / "_build" / ".build.lock"
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("pid 1: a build started by the test")
+        handle.flush()
+        started = time.monotonic()
+        blocked = run([sys.executable, "-m", "gpuipo", "build", "site"], checkout, {**env, "GPUIPO_LOCK_TIMEOUT": "2"})
+    assert blocked.returncode != 0
+    assert "Another build is running in this checkout (pid 1: a build started by the test)" in blocked.stderr
+    assert "still running" in blocked.stderr and time.monotonic() - started >= 2
+
+
+def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, site):
+    """Truncate the execution cache's database, start `make book`, interrupt it as a terminal would, build again."""
+    checkout, env, _ = scratch
+    from gpuipo.sphinx_ext import cache_damage
+
+    database = checkout / "_build" / ".jupyter_cache" / "global.db"
+    database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
+    assert cache_damage(database.parent) is not None
+    before = snapshot(site)
+    # Edit a chapter's prose: the chapter is read again and, with its cached outputs gone, executed.
+    chapter = checkout / "chapters" / "02_biren.ipynb"
+    notebook = json.loads(chapter.read_text(encoding="utf-8"))
+    next(c for c in notebook["cells"] if c["cell_type"] == "markdown")["source"].append("\n")
+    chapter.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    make = subprocess.Popen(["make", "-o", ".venv/.installed", "book"], cwd=checkout, env={**env, "PYTHONUNBUFFERED": "1"},
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any("ipykernel" in p for p in _processes_in(checkout)):
+        time.sleep(0.2)  # until a notebook kernel runs
+    assert make.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the foreground process group
+    output, _ = make.communicate(timeout=60)
+    assert make.returncode != 0, output
+    assert "execution cache" in output and "damaged" in output, output
+    assert "interrupted" in output, output
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _processes_in(checkout):
+        time.sleep(0.5)
+    assert _processes_in(checkout) == [], "processes of the build outlived Ctrl-C"
+    assert snapshot(site) == before
+    # The next build recovers by itself: it executes what is missing and publishes.
+    rebuilt = build_site(checkout, env)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-3000:]
+    assert snapshot(site) != before and cache_damage(database.parent) is None
+
+
+def _processes_in(folder: Path) -> list[str]:
+    """Processes whose working directory is inside `folder` (the build, Sphinx, the kernels)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cwd = os.readlink(proc / "cwd")
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cwd == str(folder) or cwd.startswith(str(folder) + os.sep):
+            found.append(f"{proc.name}: {command}")
+    return found
