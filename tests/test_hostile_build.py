@@ -120,7 +120,9 @@ class Page(HTMLParser):
         self._script = None
 
     def handle_starttag(self, tag, attrs):
-        self.tags[tag] += 1
+        # The front page's PDF link exists only where a PDF of the same inputs was built.
+        if ("class", "pdf-download") not in attrs and ("href", PDF_NAME) not in attrs:
+            self.tags[tag] += 1
         self.attributes += [(tag, name, value or "") for name, value in attrs]
         if tag == "script":
             self._script = (dict(attrs), [])
