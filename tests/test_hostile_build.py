@@ -35,29 +35,30 @@ SECRET = "SECRET-c41d-outside-the-repository"
 
 
 def payloads(secret: Path) -> list[tuple]:
-    """(table, row key, column, hostile text); every cell is displayed somewhere in the book."""
+    """(table, row key, column, hostile text); every cell is displayed somewhere in the book. The scripts
+    take numbers, not quoted strings, so that Sphinx's smart quotes could not defuse them by accident."""
     s = str(secret)
     return [
         ("claims", {"claim_id": "C01-03"}, "claim",
-            f'<script>alert("t01")</script> {{raw}}`latex` \\input{{{s}}} **t18** _t18_ `t18`'),
+            f'<script>alert(101)</script> {{raw}}`latex` \\input{{{s}}} **t18** _t18_ `t18`'),
         ("claims", {"claim_id": "C01-04"}, "claim",
-            '[t04](javascript:alert("t04")) &lt;b&gt;t12&lt;/b&gt; {{ t15 }} | t19 | pipe |'),
+            '[t04](javascript:alert(104)) &lt;b&gt;t12&lt;/b&gt; {{ t15 }} | t19 | pipe |'),
         ("claims", {"claim_id": "C01-05"}, "claim", "% t16 a MyST comment would hide this line"),
         ("claims", {"claim_id": "C01-06"}, "claim", "(t17)= a MyST target would swallow this"),
         ("claims", {"claim_id": "C02-02"}, "check_against",
-            f"```{{literalinclude}} {s} ``` :::{{raw}} html <script>alert(\"t14\")</script> :::"),
-        ("claims", {"claim_id": "C01-03"}, "excerpt_zh", '<img src=x onerror=alert("t31")> 区间涨幅'),
-        ("companies", {"company_id": "metax"}, "name_en", 'MetaX <img src=x onerror=alert("t02")>'),
+            f"```{{literalinclude}} {s} ``` :::{{raw}} html <script>alert(114)</script> :::"),
+        ("claims", {"claim_id": "C01-03"}, "excerpt_zh", '<img src=x onerror=alert(131)> 区间涨幅'),
+        ("companies", {"company_id": "metax"}, "name_en", 'MetaX <img src=x onerror=alert(102)>'),
         ("companies", {"company_id": "moore-threads"}, "name_zh", "摩尔线程 <!-- t11"),
-        ("companies", {"company_id": "cambricon"}, "name_en", 'Cambricon <b onmouseover=alert("t27")>t27</b>'),
-        ("mlperf_results", {"benchmark": "ResNet-50"}, "system", f'<svg onload=alert("t03")> ![t20](file://{s})'),
-        ("mlperf_results", {"benchmark": "ResNet-50"}, "accelerator", f'{{download}}`t06 <{s}>` ${{alert("t30")}}'),
+        ("companies", {"company_id": "cambricon"}, "name_en", 'Cambricon <b onmouseover=alert(127)>t27</b>'),
+        ("mlperf_results", {"benchmark": "ResNet-50"}, "system", f'<svg onload=alert(103)> ![t20](file://{s})'),
+        ("mlperf_results", {"benchmark": "ResNet-50"}, "accelerator", f'{{download}}`t06 <{s}>` ${{alert(130)}}'),
         ("sources", {"source_id": "hkex-biren-allotment"}, "title",
-            '<a href="javascript:alert(\'t05\')">t05</a> "><script>alert("t28")</script> \\write18{touch t24} $x$ -- t32 {'),
-        ("sources", {"source_id": "hkex-biren-allotment"}, "publisher", "'onmouseover='alert(\"t29\")' \\def\\x{t25} }"),
-        ("sources", {"source_id": "hkex-biren-allotment"}, "note", f'$\\input{{{s}}}$ javascript:alert("t26")'),
+            '<a href="javascript:alert(105)">t05</a> "><script>alert(128)</script> \\write18{touch t24} $x$ -- t32 {'),
+        ("sources", {"source_id": "hkex-biren-allotment"}, "publisher", "'onmouseover='alert(129)' \\def\\x{t25} }"),
+        ("sources", {"source_id": "hkex-biren-allotment"}, "note", f'$\\input{{{s}}}$ javascript:alert(126)'),
         ("biren_milestones", {"product": "BR104"}, "event",
-            '</script><script>alert("t13")</script> \\u003cscript\\u003ealert("t22")'),
+            '</script><script>alert(113)</script> \\u003cscript\\u003ealert(122)'),
         ("largest_hk_ipos_2025", {"company": "Zijin Gold International"}, "company",
             'Zijin <iframe src="http://127.0.0.2/t21"></iframe>'),
         ("largest_hk_ipos_2025", {"company": "Sany Heavy Industry"}, "name_zh",
