@@ -13,15 +13,19 @@ PERIOD_LABEL = {"FY2022": "2022", "FY2023": "2023", "FY2024": "2024", "H1-2024":
 
 
 def _fin_rows(f: Facts, metrics_: list[str], periods=PERIODS) -> pd.DataFrame:
-    fin = f.table("financials")
-    rows = fin[(fin["company_id"] == "biren") & fin["metric"].isin(metrics_) & fin["period"].isin(periods)].copy()
+    rows = f.rows("financials", company_id="biren", metric=list(metrics_), period=list(periods))
     rows["period_label"] = rows["period"].map(PERIOD_LABEL)
     return rows
 
 
+def _fin(f: Facts, period: str, metric: str):
+    """One of Biren's figures: amounts in CNY million, shares and counts as reported."""
+    return f.fin("biren", period, metric, currency="CNY")
+
+
 def figures(f: Facts) -> dict:
-    rev = {p: f.fin("biren", p, "revenue") for p in PERIODS}
-    gp = {p: f.fin("biren", p, "gross_profit") for p in PERIODS}
+    rev = {p: _fin(f, p, "revenue") for p in PERIODS}
+    gp = {p: _fin(f, p, "gross_profit") for p in PERIODS}
     v = {f"rev_{p.replace('-', '_').lower()}": rev[p] for p in PERIODS}
     v.update({f"gm_{p.replace('-', '_').lower()}": gp[p] / rev[p] for p in PERIODS})
     v["rev_multiple_22_24"] = metrics.multiple(rev["FY2022"], rev["FY2024"])
@@ -29,15 +33,15 @@ def figures(f: Facts) -> dict:
     v["rev_growth_h1"] = metrics.change(rev["H1-2024"], rev["H1-2025"])
     for p in ["FY2022", "FY2023", "FY2024", "H1-2025"]:
         key = p.replace("-", "_").lower()
-        v[f"loss_{key}"] = -f.fin("biren", p, "net_profit")
-        v[f"adj_loss_{key}"] = -f.fin("biren", p, "adjusted_net_profit")
-        v[f"redemption_{key}"] = f.fin("biren", p, "redemption_liability_charge")
+        v[f"loss_{key}"] = -_fin(f, p, "net_profit")
+        v[f"adj_loss_{key}"] = -_fin(f, p, "adjusted_net_profit")
+        v[f"redemption_{key}"] = _fin(f, p, "redemption_liability_charge")
         v[f"gap_{key}"] = v[f"loss_{key}"] - v[f"adj_loss_{key}"]
         v[f"gap_share_redemption_{key}"] = v[f"redemption_{key}"] / v[f"gap_{key}"]
-    v["adj_loss_h1_2024"] = -f.fin("biren", "H1-2024", "adjusted_net_profit")
+    v["adj_loss_h1_2024"] = -_fin(f, "H1-2024", "adjusted_net_profit")
     v["cum_net_loss"] = sum(v[f"loss_{k}"] for k in ("fy2022", "fy2023", "fy2024", "h1_2025"))
-    v["rd_cumulative"] = f.fin("biren", "FY2022-H1-2025", "rd_expense")
-    v["rd_share_floor"] = f.fin("biren", "FY2022-H1-2025", "rd_share_of_opex") / 100
+    v["rd_cumulative"] = _fin(f, "FY2022-H1-2025", "rd_expense")
+    v["rd_share_floor"] = _fin(f, "FY2022-H1-2025", "rd_share_of_opex") / 100
     v["rd_to_revenue_cum"] = v["rd_cumulative"] / sum(rev[p] for p in ["FY2022", "FY2023", "FY2024", "H1-2025"])
     v["rd_headcount"] = f.snapshot("biren", "rd_headcount")
     v["employees"] = f.snapshot("biren", "employees")
@@ -45,32 +49,31 @@ def figures(f: Facts) -> dict:
     v["patents_granted"] = f.snapshot("biren", "patents_granted")
     v["patents_pending"] = f.snapshot("biren", "patent_applications_pending")
     v["patents_total"] = v["patents_granted"] + v["patents_pending"]
-    v["orders"] = f.snapshot("biren", "binding_orders_value")
+    v["orders"] = f.snapshot("biren", "binding_orders_value", unit="million", currency="CNY")
     v["orders_count"] = f.snapshot("biren", "binding_orders_count")
-    v["framework"] = f.snapshot("biren", "framework_and_contracts_value")
+    v["framework"] = f.snapshot("biren", "framework_and_contracts_value", unit="million", currency="CNY")
     v["orders_to_rev_2024"] = v["orders"] / rev["FY2024"]
     v["framework_to_rev_2024"] = v["framework"] / rev["FY2024"]
     v["orders_plus_framework"] = v["orders"] + v["framework"]
     for p in ["FY2023", "FY2024", "H1-2025"]:
-        v[f"top5_{p.replace('-', '_').lower()}"] = f.fin("biren", p, "top5_customer_share") / 100
-    v["customers_fy2024"] = f.fin("biren", "FY2024", "customers")
-    v["customers_h1_2025"] = f.fin("biren", "H1-2025", "customers")
-    v["cash_jun2025"] = f.snapshot("biren", "cash_and_equivalents", "2025-06-30")
-    v["borrowings_jun2025"] = f.snapshot("biren", "bank_borrowings", "2025-06-30")
+        v[f"top5_{p.replace('-', '_').lower()}"] = _fin(f, p, "top5_customer_share") / 100
+    v["customers_fy2024"] = _fin(f, "FY2024", "customers")
+    v["customers_h1_2025"] = _fin(f, "H1-2025", "customers")
+    v["cash_jun2025"] = f.snapshot("biren", "cash_and_equivalents", "2025-06-30", unit="million", currency="CNY")
+    v["borrowings_jun2025"] = f.snapshot("biren", "bank_borrowings", "2025-06-30", unit="million", currency="CNY")
     v["adj_burn_h1_2025_monthly"] = v["adj_loss_h1_2025"] / 6
     v["cash_months_at_adj_burn"] = v["cash_jun2025"] / v["adj_burn_h1_2025_monthly"]
-    v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding")
-    resnet = f.row("mlperf_results", benchmark="ResNet-50", scenario="Offline")
-    v["mlperf_resnet"] = resnet["value"]
-    v["mlperf_bert"] = f.row("mlperf_results", benchmark="BERT-99.9", scenario="Offline")["value"]
-    v["mlperf_cards"] = int(resnet["accelerator_count"])
+    v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding", currency="CNY")
+    v["mlperf_resnet"] = f.number("mlperf_results", benchmark="ResNet-50", scenario="Offline")
+    v["mlperf_bert"] = f.number("mlperf_results", benchmark="BERT-99.9", scenario="Offline")
+    v["mlperf_cards"] = f.number("mlperf_results", "accelerator_count", benchmark="ResNet-50", scenario="Offline")
     v["mlperf_resnet_per_card"] = v["mlperf_resnet"] / v["mlperf_cards"]
     v["mlperf_bert_per_card"] = v["mlperf_bert"] / v["mlperf_cards"]
     return v
 
 
 def milestones_chart(f: Facts):
-    rows = f.table("biren_milestones").copy()
+    rows = f.rows("biren_milestones")
     rows["when"] = [d.strftime("%Y") if p == "year" else d.strftime("%b %Y") if p == "month" else d.strftime("%d %b %Y")
                     for d, p in zip(rows["date"], rows["date_precision"])]
     rows["lane"] = rows["product"].where(rows["product"].isin(["company", "IPO"]), "chips")
@@ -86,7 +89,7 @@ def milestones_chart(f: Facts):
     chart = (points + labels).properties(height=150, title=alt.Title(
         "Biren Technology 壁仞科技: milestones on record",
         subtitle="Dated events in the sources; BR166 and BR20X have no sourced date and are not plotted"))
-    return chart, sorted(set(rows["source_id"]))
+    return chart
 
 
 def revenue_chart(f: Facts):
@@ -100,7 +103,7 @@ def revenue_chart(f: Facts):
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f"),
                  alt.Tooltip("reliability:N"), alt.Tooltip("source_id:N", title="Source")],
     ).properties(width=WIDTH, title=alt.Title("Biren's revenue", subtitle="CNY million, as reported"))
-    return chart, sorted(set(rows["source_id"]))
+    return chart
 
 
 def margin_chart(f: Facts):
@@ -116,7 +119,7 @@ def margin_chart(f: Facts):
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("gross_margin:Q", format=".1%")],
     ).properties(width=WIDTH, title=alt.Title("Biren's gross margin fell as hardware sales grew",
                                  subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
-    return chart, sorted(set(rev["source_id"]) | set(gp["source_id"]))
+    return chart
 
 
 def loss_chart(f: Facts):
@@ -135,17 +138,17 @@ def loss_chart(f: Facts):
                  alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f"), alt.Tooltip("reliability:N")],
     ).properties(width=110, title=alt.Title("Reported loss against adjusted loss",
                                             subtitle="CNY million; the redemption-liability charge is one of the items added back"))
-    return chart, sorted(set(rows["source_id"]))
+    return chart
 
 
 def orders_chart(f: Facts):
     rows = pd.DataFrame([
-        {"item": "Revenue FY2024", "amount_m": f.fin("biren", "FY2024", "revenue"), "kind": "Reported revenue"},
-        {"item": "Revenue H1 2025", "amount_m": f.fin("biren", "H1-2025", "revenue"), "kind": "Reported revenue"},
-        {"item": "Binding orders outstanding", "amount_m": f.snapshot("biren", "binding_orders_value"),
-         "kind": "Orders and agreements"},
-        {"item": "Framework agreements and contracts", "amount_m": f.snapshot("biren", "framework_and_contracts_value"),
-         "kind": "Orders and agreements"},
+        {"item": "Revenue FY2024", "amount_m": _fin(f, "FY2024", "revenue"), "kind": "Reported revenue"},
+        {"item": "Revenue H1 2025", "amount_m": _fin(f, "H1-2025", "revenue"), "kind": "Reported revenue"},
+        {"item": "Binding orders outstanding", "amount_m": f.snapshot("biren", "binding_orders_value", unit="million",
+                                                                      currency="CNY"), "kind": "Orders and agreements"},
+        {"item": "Framework agreements and contracts", "kind": "Orders and agreements",
+         "amount_m": f.snapshot("biren", "framework_and_contracts_value", unit="million", currency="CNY")},
     ])
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("amount_m:Q", title="CNY million"),
@@ -154,10 +157,7 @@ def orders_chart(f: Facts):
         tooltip=[alt.Tooltip("item:N"), alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f")],
     ).properties(width=NARROW, height=150, title=alt.Title("Orders on hand against revenue",
                                              subtitle="CNY million; orders at the prospectus date, revenue as reported"))
-    snaps = f.table("company_snapshots")
-    sources = set(snaps[snaps["metric"].isin(["binding_orders_value", "framework_and_contracts_value"])]["source_id"])
-    sources |= set(_fin_rows(f, ["revenue"], ["FY2024", "H1-2025"])["source_id"])
-    return chart, sorted(sources)
+    return chart
 
 
 def concentration_chart(f: Facts):
@@ -169,11 +169,11 @@ def concentration_chart(f: Facts):
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=300, title=alt.Title("Customer concentration", subtitle="Top-five customers' share of revenue"))
-    return chart, sorted(set(rows["source_id"]))
+    return chart
 
 
 def mlperf_table(f: Facts) -> pd.DataFrame:
-    t = f.table("mlperf_results")
+    t = f.rows("mlperf_results")
     return pd.DataFrame({
         "Benchmark": t["benchmark"] + " (" + t["scenario"] + ")",
         "System": t["system"] + ", " + t["accelerator_count"].astype(str) + " × " + t["accelerator"],

@@ -10,13 +10,13 @@ Verdict scale (fixed):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from . import metrics
-from .facts import Facts
-from .hkmarket import cornerstone_denominators
+from .facts import Fact, Facts
+from .deals import cornerstone_denominators
 from .units import convert
 
 VERDICTS = ["confirmed", "rounded", "depends-on-definition", "contradicted", "unverifiable"]
@@ -34,8 +34,8 @@ class Reading:
 
 @dataclass
 class Recomputed:
+    """The readings of one claim; its sources are the rows served while it was computed (audit_row)."""
     readings: list[Reading]
-    source_ids: list[str] = field(default_factory=list)
     note: str = ""
 
 
@@ -79,41 +79,34 @@ def verdict(levels: list[tuple[bool, str]]) -> str:
 
 # --- recomputations, one per `target` key in claims.csv -------------------------------------------
 
-def _src(*rows) -> list[str]:
-    return [r["source_id"] for r in rows]
-
-
 def cambricon_2023_low(f):
     row = f.row("market_observations", company_id="cambricon", kind="period_low")
-    return Recomputed([Reading("2023 low", float(row["value"]), True)], _src(row))
+    return Recomputed([Reading("2023 low", float(row["value"]), True)])
 
 
 def cambricon_record_price(f):
     high, close = f.obs_row("cambricon", "2025-08-28", "intraday_high", "price"), f.obs_row("cambricon", "2025-08-28", "close", "price")
-    return Recomputed([Reading("record intraday high", float(high["value"]), True), Reading("record close", float(close["value"]))],
-                      _src(high, close))
+    return Recomputed([Reading("record intraday high", float(high["value"]), True), Reading("record close", float(close["value"]))])
 
 
 def cambricon_trough_to_peak(f):
     low = cambricon_2023_low(f).readings[0].value
-    high = f.obs("cambricon", "2025-08-28", "intraday_high")
+    high = f.obs("cambricon", "2025-08-28", "intraday_high", currency="CNY")
     return Recomputed([Reading("gain (peak ÷ trough − 1)", metrics.change(low, high), True),
                        Reading("price multiple (peak ÷ trough)", metrics.multiple(low, high))],
-                      cambricon_2023_low(f).source_ids + cambricon_record_price(f).source_ids,
                       "涨幅 N 倍 most naturally reads as a gain of N times; the price multiple is one more.")
 
 
-def _first_day(f, company, offering, day):
+def _first_day(f, company, offering, day, kinds):
     offer = f.term_row(offering, "offer_price")
-    return offer, {k: f.obs_row(company, day, k, "price") for k in ("open", "intraday_high", "close")}
+    return offer, {k: f.obs_row(company, day, k, "price") for k in kinds}
 
 
 def moore_day1_change(f):
-    offer, p = _first_day(f, "moore-threads", "moore-threads-star-ipo", "2025-12-05")
+    offer, p = _first_day(f, "moore-threads", "moore-threads-star-ipo", "2025-12-05", ("open", "close"))
     o = float(offer["value"])
     return Recomputed([Reading("close vs offer", 100 * metrics.change(o, p["close"]["value"]), True),
-                       Reading("open vs offer", 100 * metrics.change(o, p["open"]["value"]))],
-                      _src(offer, p["open"], p["close"]))
+                       Reading("open vs offer", 100 * metrics.change(o, p["open"]["value"]))])
 
 
 def moore_day1_mcap(f):
@@ -122,32 +115,31 @@ def moore_day1_mcap(f):
     open_ = f.obs_row("moore-threads", "2025-12-05", "open", "price")
     at_open = metrics.market_cap(open_["value"], convert(shares["value"], shares["unit"], "shares"))
     return Recomputed([Reading("closing market value", convert(close["value"], close["unit"], "hundred_million"), True),
-                       Reading("market value at the open", at_open / 1e8)], _src(close, shares, open_))
+                       Reading("market value at the open", at_open / 1e8)])
 
 
 def metax_day1_change(f):
-    offer, p = _first_day(f, "metax", "metax-star-ipo", "2025-12-17")
+    offer, p = _first_day(f, "metax", "metax-star-ipo", "2025-12-17", ("open", "intraday_high", "close"))
     o = float(offer["value"])
     return Recomputed([Reading("close vs offer", 100 * metrics.change(o, p["close"]["value"]), True),
                        Reading("open vs offer", 100 * metrics.change(o, p["open"]["value"])),
-                       Reading("intraday high vs offer", 100 * metrics.change(o, p["intraday_high"]["value"]))],
-                      _src(offer, *p.values()))
+                       Reading("intraday high vs offer", 100 * metrics.change(o, p["intraday_high"]["value"]))])
 
 
 def metax_day1_mcap(f):
     close = f.obs_row("metax", "2025-12-17", "close", "market_cap")
-    return Recomputed([Reading("closing market value", convert(close["value"], close["unit"], "hundred_million"), True)], _src(close))
+    return Recomputed([Reading("closing market value", convert(close["value"], close["unit"], "hundred_million"), True)])
 
 
 def biren_founded_year(f):
     m = f.row("biren_milestones", product="company")
-    return Recomputed([Reading("founding year", float(m["date"].year), True)], _src(m))
+    return Recomputed([Reading("founding year", float(m["date"].year), True)])
 
 
 def _fin_claim(company, period, metric, unit, sign=1.0, label=None):
     def recompute(f):
         row = f.fin_row(company, period, metric)
-        return Recomputed([Reading(label or f"{metric} {period}", sign * convert(row["value"], row["unit"], unit), True)], _src(row))
+        return Recomputed([Reading(label or f"{metric} {period}", sign * convert(row["value"], row["unit"], unit), True)])
     return recompute
 
 
@@ -155,22 +147,23 @@ def _snapshot_claim(metric, unit=None):
     def recompute(f):
         row = f.snapshot_row("biren", metric)
         value = convert(row["value"], row["unit"], unit) if unit else float(row["value"])
-        return Recomputed([Reading(metric.replace("_", " "), value, True)], _src(row))
+        return Recomputed([Reading(metric.replace("_", " "), value, True)])
     return recompute
 
 
 def biren_patents_filed(f):
     granted, pending = f.snapshot_row("biren", "patents_granted"), f.snapshot_row("biren", "patent_applications_pending")
-    return Recomputed([Reading("granted + pending", float(granted["value"] + pending["value"]), True)], _src(granted, pending),
+    return Recomputed([Reading("granted + pending", float(granted["value"] + pending["value"]), True)],
                       "Applications abandoned or refused are not in the count.")
 
 
 def biren_loss_narrowed(f):
-    grew = f.fin("biren", "FY2024", "revenue") > f.fin("biren", "FY2022", "revenue")
-    narrowed = -f.fin("biren", "FY2024", "adjusted_net_profit") < -f.fin("biren", "FY2023", "adjusted_net_profit")
-    rows = [f.fin_row("biren", p, m) for p, m in (("FY2022", "revenue"), ("FY2024", "revenue"),
-                                                  ("FY2023", "adjusted_net_profit"), ("FY2024", "adjusted_net_profit"))]
-    return Recomputed([Reading("revenue up and adjusted loss narrower", float(grew and narrowed), True)], _src(*rows))
+    def fin(period, metric):
+        return f.fin("biren", period, metric, currency="CNY")
+
+    grew = fin("FY2024", "revenue") > fin("FY2022", "revenue")
+    narrowed = -fin("FY2024", "adjusted_net_profit") < -fin("FY2023", "adjusted_net_profit")
+    return Recomputed([Reading("revenue up and adjusted loss narrower", float(grew and narrowed), True)])
 
 
 def _index_claim(index):
@@ -179,43 +172,38 @@ def _index_claim(index):
         start = rows[0]["close"]
         readings = [Reading("2025 to 19 Dec (last close before the article)", 100 * metrics.change(start, rows[1]["close"]), True),
                     Reading("full year 2025", 100 * metrics.change(start, rows[2]["close"]))]
-        return Recomputed(readings, _src(*rows))
+        return Recomputed(readings)
     return recompute
 
 
 def southbound_ytd_1215(f):
-    t = f.table("southbound_flows")
-    ytd = t[(t["measure"] == "year_to_date") & (t["as_of"].dt.year == 2025)].sort_values("as_of")
+    ytd = f.rows("southbound_flows", measure="year_to_date", record=False,
+                 where=lambda t: t["as_of"].dt.year == 2025).sort_values("as_of")
     pinned = pd.Timestamp("2025-12-15")
     before, after = ytd[ytd["as_of"] <= pinned].iloc[-1], ytd[ytd["as_of"] >= pinned].iloc[0]
+    f.served(before, table="southbound_flows"), f.served(after, table="southbound_flows")
     bound = min(before["value"], after["value"]) / 1000
-    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({before['as_of']:%d %b}, {after['as_of']:%d %b})", bound, True)],
-                      _src(before, after), "No figure for 15 December itself; net buying kept rising between the bracketing dates.")
+    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({before['as_of']:%d %b}, {after['as_of']:%d %b})", bound, True)], "No figure for 15 December itself; net buying kept rising between the bracketing dates.")
 
 
 def southbound_since_launch(f):
-    t = f.table("southbound_flows")
-    row = t[t["measure"] == "since_launch"].sort_values("value").iloc[-1]
-    return Recomputed([Reading(f"cumulative since launch ({row['as_of']:%d %b %Y})", row["value"] / 1000, True)], _src(row))
+    row = f.rows("southbound_flows", measure="since_launch", record=False).sort_values("value").iloc[-1]
+    f.served(row, table="southbound_flows")
+    return Recomputed([Reading(f"cumulative since launch ({row['as_of']:%d %b %Y})", row["value"] / 1000, True)])
 
 
 def _term_claim(offering, term):
     def recompute(f):
         row = f.term_row(offering, term)
-        return Recomputed([Reading(term.replace("_", " "), float(row["value"]), True)], _src(row))
+        return Recomputed([Reading(term.replace("_", " "), float(row["value"]), True)])
     return recompute
 
 
 def _cornerstone_claim(company_label, natural, others):
     def recompute(f):
-        table = cornerstone_denominators(f)
-        table = table[table["label"].str.startswith(company_label)].set_index("reading")["share"]
-        readings = [Reading(natural, 100 * table[natural], True)] + [Reading(r, 100 * table[r]) for r in others]
-        terms = f.table("offering_terms")
         offering = "catl-hk-ipo" if company_label == "CATL" else "biren-hk-ipo"
-        sources = terms[(terms["offering_id"] == offering) & terms["term"].isin(
-            ["cornerstone_shares", "base_shares", "upsize_exercised_shares", "offer_price", "price_low", "price_high"])]["source_id"]
-        return Recomputed(readings, sorted(set(sources)))
+        shares = {r["reading"]: r["share"] for r in cornerstone_denominators(f, [offering])}
+        return Recomputed([Reading(natural, 100 * shares[natural], True)] + [Reading(r, 100 * shares[r]) for r in others])
     return recompute
 
 
@@ -224,32 +212,30 @@ def biren_greenshoe_pct(f):
     option = f.term_row("biren-hk-ipo", "greenshoe_max_shares")
     upsized = f.term_row("biren-hk-ipo", "greenshoe_max_shares_if_upsized")
     return Recomputed([Reading("prospectus option ÷ initial offer", 100 * option["value"] / base["value"], True),
-                       Reading("option after the upsize ÷ initial offer", 100 * upsized["value"] / base["value"])],
-                      _src(base, option, upsized))
+                       Reading("option after the upsize ÷ initial offer", 100 * upsized["value"] / base["value"])])
 
 
 def _date_claim(offering, event):
     def recompute(f):
         row = f.row("offering_dates", offering_id=offering, event=event)
-        return Recomputed([Reading(event.replace("_", " "), row["date"], True)], _src(row))
+        return Recomputed([Reading(event.replace("_", " "), row["date"], True)])
     return recompute
 
 
 def catl_listing_date(f):
     row = f.row("offering_dates", offering_id="catl-hk-ipo", event="listing")
-    return Recomputed([Reading("listing month", float(row["date"].month), True)], _src(row))
+    return Recomputed([Reading("listing month", float(row["date"].month), True)])
 
 
 def biren_first_hk_gpu(f):
-    companies = f.table("companies")
-    gpu = companies[(companies["exchange"] == "HKEX") & companies["segment"].str.contains("GPU")]["company_id"]
-    dates = f.table("offering_dates")
-    offerings = f.table("offerings")
-    listings = dates[(dates["event"] == "listing")].merge(offerings[["offering_id", "company_id"]], on="offering_id")
+    gpu = f.rows("companies", exchange="HKEX", where=lambda t: t["segment"].str.contains("GPU"))["company_id"]
+    offerings = f.rows("offerings", company_id=list(gpu), kind="ipo")
+    dates = f.rows("offering_dates", event="listing", offering_id=list(offerings["offering_id"]))
+    listings = dates.merge(offerings[["offering_id", "company_id"]], on="offering_id")
     listings = listings[listings["company_id"].isin(gpu)].sort_values("date")
     rank = float(list(listings["company_id"]).index("biren") + 1)
     return Recomputed([Reading("rank by listing date among HK-listed GPU makers in the data", rank, True)],
-                      sorted(set(listings["source_id"])), "Only companies in this report's data are compared.")
+                      "Only companies in this report's data are compared.")
 
 
 TARGETS = {
@@ -319,7 +305,8 @@ def audit_row(f: Facts, claim: pd.Series) -> dict:
     if pd.isna(target):
         return {**base, "stated": stated_text, "recomputed": "", "difference": "", "verdict": "unverifiable",
                 "note": f"Not checkable with this data: {claim['check_against']}", "sources": ""}
-    result = TARGETS[target](f)
+    with f.recording() as served:
+        result = TARGETS[target](f)
     levels = []
     for reading in result.readings:
         if isinstance(stated_value, pd.Timestamp):
@@ -337,16 +324,38 @@ def audit_row(f: Facts, claim: pd.Series) -> dict:
         difference = "0" if abs(gap) < 0.5 * 10 ** (-shown) else f"{gap:+,.{shown}f}"
     note = f"{readings_text}. {result.note}".strip()
     return {**base, "stated": stated_text, "recomputed": _fmt(natural.value, unit, shown), "difference": difference,
-            "verdict": outcome, "note": note, "sources": ",".join(sorted(set(result.source_ids)))}
+            "verdict": outcome, "note": note, "sources": ",".join(sorted({row.source_id for row in served}))}
 
 
-def audit(f: Facts) -> pd.DataFrame:
-    claims = f.table("claims")
-    return pd.DataFrame([audit_row(f, claim) for _, claim in claims.iterrows()])
+def audit(f: Facts, section: str | None = None) -> pd.DataFrame:
+    claims = f.rows("claims", **({"section": section} if section else {}))
+    table = pd.DataFrame([audit_row(f, claim) for _, claim in claims.iterrows()])
+    table.attrs["served"] = f.served(claims)  # the article's claims themselves
+    return table
+
+
+SECTION_TITLES = {"01": "§01 The pricing logic of high-end GPU stocks", "02": "§02 Biren's technology and business",
+                  "03": "§03 Conclusion: the Hong Kong market"}
+
+
+def section_table(f: Facts, section: str) -> pd.DataFrame:
+    """The audit of one section of the article, as printed."""
+    return audit(f, section).rename(columns={
+        "claim_id": "Claim", "claim": "What the article says", "stated": "Stated", "recomputed": "Recomputed",
+        "difference": "Difference", "verdict": "Verdict"})[["Claim", "What the article says", "Stated", "Recomputed",
+                                                            "Difference", "Verdict"]]
+
+
+def verdict_chart(f: Facts):
+    return chart(audit(f))
 
 
 def counts(table: pd.DataFrame) -> dict:
-    return {verdict_: int((table["verdict"] == verdict_).sum()) for verdict_ in VERDICTS}
+    """How many claims got each verdict, and in all (as Facts citing the claims counted)."""
+    served = table.attrs.get("served", frozenset())
+    tally = {verdict_: Fact(int((table["verdict"] == verdict_).sum()), served, "count") for verdict_ in VERDICTS}
+    tally["all"] = Fact(len(table), served, "count")
+    return tally
 
 
 def chart(table: pd.DataFrame):

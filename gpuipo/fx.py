@@ -14,6 +14,7 @@ class Rate:
     dates: tuple          # dates of the rows the rate was built from
     source_ids: tuple
     methods: tuple
+    rows: tuple = ()      # index labels of those rows in the table given
 
 
 def _nearest(fx: pd.DataFrame, base: str, quote: str, on: pd.Timestamp) -> pd.Series:
@@ -30,7 +31,7 @@ def usd_rate(fx: pd.DataFrame, quote: str, on) -> Rate:
     """Units of `quote` per US dollar, from the row nearest to `on`."""
     row = _nearest(fx, "USD", quote, pd.Timestamp(on))
     return Rate(float(row["quote_amount"] / row["base_amount"]), "USD", quote, (row["date"],),
-                (row["source_id"],), (row["method"],))
+                (row["source_id"],), (row["method"],), (row.name,))
 
 
 def cross_rate(fx: pd.DataFrame, base: str, quote: str, on) -> Rate:
@@ -44,4 +45,5 @@ def cross_rate(fx: pd.DataFrame, base: str, quote: str, on) -> Rate:
     return Rate(quote_per_usd / base_per_usd, base, quote,
                 tuple(d for leg in used for d in leg.dates),
                 tuple(s for leg in used for s in leg.source_ids),
-                tuple(m for leg in used for m in leg.methods))
+                tuple(m for leg in used for m in leg.methods),
+                tuple(r for leg in used for r in leg.rows))

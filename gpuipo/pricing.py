@@ -4,41 +4,39 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import metrics
+from . import deals, metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE
-from .facts import Facts
+from .facts import Facts, Text
 
-ARTICLE_DATE = pd.Timestamp("2025-12-22")
-BASKET_DATE = pd.Timestamp("2025-12-17")  # latest close in the data before the article for all three
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
 
 
 def cambricon_run(f: Facts) -> dict:
     trough_row = f.row("market_observations", company_id="cambricon", kind="period_low")
-    trough = float(trough_row["value"])
-    high = f.obs("cambricon", "2025-08-28", "intraday_high")
-    record_close = f.obs("cambricon", "2025-08-28", "close")
+    trough = f.number("market_observations", company_id="cambricon", kind="period_low", currency="CNY")
+    high = f.obs("cambricon", "2025-08-28", "intraday_high", currency="CNY")
+    record_close = f.obs("cambricon", "2025-08-28", "close", currency="CNY")
     return {
         "cam_trough": trough,
-        "cam_trough_month": trough_row["date"].strftime("%B %Y"),
+        "cam_trough_month": Text(trough_row["date"].strftime("%B %Y"), f.served(trough_row)),
         "cam_high": high,
         "cam_record_close": record_close,
         "cam_multiple_high": metrics.multiple(trough, high),
         "cam_multiple_close": metrics.multiple(trough, record_close),
         "cam_gain_high": metrics.change(trough, high),
-        "cam_all_time_low": f.obs("cambricon", "2022-04-01", "all_time_low"),
-        "cam_offer": f.term("cambricon-star-ipo", "offer_price"),
-        "cam_peak_mcap_bn": f.obs("cambricon", "2025-08-28", "close", "market_cap", unit="billion"),
+        "cam_all_time_low": f.obs("cambricon", "2022-04-01", "all_time_low", currency="CNY"),
+        "cam_offer": f.term("cambricon-star-ipo", "offer_price", currency="CNY"),
+        "cam_peak_mcap_bn": f.obs("cambricon", "2025-08-28", "close", "market_cap", unit="billion", currency="CNY"),
     }
 
 
-def debut_table(f: Facts) -> pd.DataFrame:
+def debut_records(f: Facts) -> list[dict]:
     """First-day prices of the two STAR GPU listings against their offer price."""
     rows = []
     for company, offering, day in STAR_DEBUTS:
-        offer = f.term(offering, "offer_price")
+        offer = f.term(offering, "offer_price", currency="CNY")
         shares = f.term(offering, "shares_outstanding_at_listing", unit="shares")
-        open_, high, close = (f.obs(company, day, kind) for kind in ("open", "intraday_high", "close"))
+        open_, high, close = (f.obs(company, day, kind, currency="CNY") for kind in ("open", "intraday_high", "close"))
         rows.append({
             "company_id": company,
             "company": f.name(company),
@@ -49,14 +47,14 @@ def debut_table(f: Facts) -> pd.DataFrame:
             "change_close": metrics.change(offer, close),
             "mcap_open_bn": metrics.market_cap(open_, shares) / 1e9,
             "mcap_close_bn": metrics.market_cap(close, shares) / 1e9,
-            "mcap_close_stated_bn": f.obs(company, day, "close", "market_cap", unit="billion"),
+            "mcap_close_stated_bn": f.obs(company, day, "close", "market_cap", unit="billion", currency="CNY"),
         })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def debut_display(f: Facts) -> pd.DataFrame:
     """The debut table as printed: formatted strings, narrow enough for an A4 page."""
-    t = debut_table(f)
+    t = pd.DataFrame(debut_records(f))
     return pd.DataFrame({
         "Company": t["company"],
         "Offer (CNY)": t["offer"].map("{:,.2f}".format),
@@ -69,56 +67,37 @@ def debut_display(f: Facts) -> pd.DataFrame:
     })
 
 
-def basket_valuation(f: Facts) -> pd.DataFrame:
-    """Market value over the last full-year revenue reported before the article (FY2024)."""
-    points = [("cambricon", BASKET_DATE), ("moore-threads", BASKET_DATE), ("metax", BASKET_DATE),
-              ("hygon", pd.Timestamp("2025-12-09"))]
-    rows = []
-    for company, day in points:
-        mcap = f.obs(company, day, "close", "market_cap", unit="million")
-        revenue = f.fin(company, "FY2024", "revenue", unit="million")
-        rows.append({
-            "company_id": company, "company": f.name(company), "date": day,
-            "group": "ASIC / CPU peer" if company in ("cambricon", "hygon") else "General-purpose GPU",
-            "mcap_bn": mcap / 1e3, "revenue_fy2024_m": revenue,
-            "ps": metrics.price_to_sales(mcap, revenue),
-            "revenue_growth_2y": metrics.multiple(f.fin(company, "FY2022", "revenue"), revenue),
-        })
-    return pd.DataFrame(rows)
-
-
 def figures(f: Facts) -> dict:
     values = cambricon_run(f)
-    debuts = debut_table(f).set_index("company_id")
+    debuts = {r["company_id"]: r for r in debut_records(f)}
     for company, key in (("moore-threads", "mt"), ("metax", "mx")):
         for column in ("offer", "open", "high", "close", "change_open", "change_high", "change_close",
                        "mcap_open_bn", "mcap_close_bn", "mcap_close_stated_bn"):
-            values[f"{key}_{column}"] = debuts.loc[company, column]
-    basket = basket_valuation(f).set_index("company_id")
+            values[f"{key}_{column}"] = debuts[company][column]
+    basket = {r["company_id"]: r for r in deals.basket_valuation(f, deals.BASKET)}
     for company, key in (("cambricon", "cam"), ("moore-threads", "mt"), ("metax", "mx"), ("hygon", "hy")):
-        values[f"{key}_ps"] = basket.loc[company, "ps"]
-    values["gpu_ps_min"] = basket.loc[["moore-threads", "metax"], "ps"].min()
+        values[f"{key}_ps"] = basket[company]["ps"]
+    values["gpu_ps_min"] = min(basket["moore-threads"]["ps"], basket["metax"]["ps"])
     values["ps_ratio_gpu_to_hygon"] = values["gpu_ps_min"] / values["hy_ps"]
-    values["mt_peak_close"] = f.obs("moore-threads", "2025-12-11", "close")
-    values["mt_close_1226"] = f.obs("moore-threads", "2025-12-26", "close")
+    values["mt_peak_close"] = f.obs("moore-threads", "2025-12-11", "close", currency="CNY")
+    values["mt_close_1226"] = f.obs("moore-threads", "2025-12-26", "close", currency="CNY")
     values["mt_fall_from_peak"] = metrics.change(values["mt_peak_close"], values["mt_close_1226"])
     values["mt_online_sub"] = f.term("moore-threads-star-ipo", "online_subscription")
     values["mx_online_sub"] = f.term("metax-star-ipo", "online_subscription")
-    values["cam_rev_fy2025_growth"] = metrics.change(f.fin("cambricon", "FY2024", "revenue"),
-                                                     f.fin("cambricon", "FY2025", "revenue"))
+    values["cam_rev_fy2025_growth"] = metrics.change(f.fin("cambricon", "FY2024", "revenue", currency="CNY"),
+                                                     f.fin("cambricon", "FY2025", "revenue", currency="CNY"))
     values["biren_top5_fy2024"] = f.fin("biren", "FY2024", "top5_customer_share") / 100
-    values["basket_date"] = BASKET_DATE.strftime("%d %B %Y")
+    values["basket_date"] = deals.BASKET_DATE.strftime("%d %B %Y")
     return values
 
 
-def cambricon_chart(f: Facts) -> tuple[alt.Chart, list]:
-    obs = f.table("market_observations")
-    rows = obs[(obs["company_id"] == "cambricon") & (obs["measure"] == "price")].copy()
-    rows = rows[rows["date"] >= "2022-01-01"]
+def cambricon_chart(f: Facts) -> alt.Chart:
+    rows = f.rows("market_observations", company_id="cambricon", measure="price",
+                  where=lambda t: t["date"] >= pd.Timestamp("2022-01-01"))
     label = {"close": "close", "intraday_high": "record intraday high", "period_low": "2023 low (month)",
              "all_time_low": "all-time low (month)"}
     rows["point"] = rows["kind"].map(label)
-    offer = f.term("cambricon-star-ipo", "offer_price")
+    offer = f.term("cambricon-star-ipo", "offer_price", currency="CNY")
     base = alt.Chart(rows).encode(
         x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("value:Q", title="Share price (CNY, log scale)", scale=alt.Scale(type="log")),
@@ -127,21 +106,20 @@ def cambricon_chart(f: Facts) -> tuple[alt.Chart, list]:
     )
     line = base.transform_filter(alt.datum.kind != "intraday_high").mark_line(color=MUTED, strokeDash=[4, 3])
     points = base.mark_point(size=80).encode(color=alt.Color("point:N", title=None))
-    rule = alt.Chart(pd.DataFrame({"offer": [offer]})).mark_rule(color=PALETTE[3], strokeDash=[2, 2]).encode(
+    rule = alt.Chart(pd.DataFrame({"offer": [float(offer)]})).mark_rule(color=PALETTE[3], strokeDash=[2, 2]).encode(
         y="offer:Q")
-    chart = (line + points + rule).properties(
+    return (line + points + rule).properties(
         title=alt.Title("Cambricon 寒武纪: from the 2023 trough to the August 2025 record",
                         subtitle="Share price on dated observations, CNY, log scale; dotted line = 2020 IPO price"))
-    return chart, sorted(set(rows["source_id"]) | {f.term_row("cambricon-star-ipo", "offer_price")["source_id"]})
 
 
-def debut_chart(f: Facts) -> tuple[alt.Chart, list]:
-    table = debut_table(f)
+def debut_chart(f: Facts) -> alt.Chart:
+    table = pd.DataFrame(debut_records(f))
     long = table.melt(id_vars=["company"], value_vars=["change_open", "change_high", "change_close"],
                       var_name="moment", value_name="change")
     long["moment"] = long["moment"].map({"change_open": "open", "change_high": "intraday high",
                                          "change_close": "close"})
-    chart = alt.Chart(long).mark_bar().encode(
+    return alt.Chart(long).mark_bar().encode(
         x=alt.X("change:Q", title="Change from the offer price", axis=alt.Axis(format="%")),
         y=alt.Y("moment:N", title=None, sort=["open", "intraday high", "close"]),
         row=alt.Row("company:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12)),
@@ -150,12 +128,11 @@ def debut_chart(f: Facts) -> tuple[alt.Chart, list]:
     ).properties(width=460, height=80, title=alt.Title(
         "First trading day of the STAR Market GPU listings",
         subtitle="Change of the open, intraday high and close against the offer price"))
-    return chart, _debut_sources(f)
 
 
-def valuation_chart(f: Facts) -> tuple[alt.Chart, list]:
-    table = basket_valuation(f)
-    chart = alt.Chart(table).mark_bar().encode(
+def valuation_chart(f: Facts) -> alt.Chart:
+    table = pd.DataFrame(deals.basket_valuation(f, deals.BASKET))
+    return alt.Chart(table).mark_bar().encode(
         x=alt.X("ps:Q", title="Market value ÷ FY2024 revenue (times)"),
         y=alt.Y("company:N", title=None, sort="-x"),
         color=alt.Color("group:N", title=None, scale=alt.Scale(range=[ACCENT, MUTED])),
@@ -166,45 +143,27 @@ def valuation_chart(f: Facts) -> tuple[alt.Chart, list]:
     ).properties(width=NARROW, height=160, title=alt.Title(
         "The GPU premium: price-to-sales in December 2025",
         subtitle="Market value at a December 2025 close over FY2024 revenue, both in CNY"))
-    companies = table["company_id"].tolist()
-    fin = f.table("financials")
-    obs = f.table("market_observations")
-    sources = set(fin[(fin["company_id"].isin(companies)) & (fin["period"] == "FY2024") & (fin["metric"] == "revenue")]["source_id"])
-    sources |= set(obs[(obs["company_id"].isin(companies)) & (obs["measure"] == "market_cap") & (obs["date"].isin(table["date"]))]["source_id"])
-    return chart, sorted(sources)
 
 
-def revenue_chart(f: Facts) -> tuple[alt.Chart, list]:
-    fin = f.table("financials")
+def revenue_chart(f: Facts) -> alt.Chart:
     peers = ["cambricon", "moore-threads", "metax", "biren", "iluvatar", "enflame"]
-    rows = fin[(fin["company_id"].isin(peers)) & (fin["metric"] == "revenue") & (fin["period"].isin(["FY2022", "FY2023", "FY2024"]))].copy()
-    rows["revenue_m"] = [f.fin(c, p, "revenue") for c, p in zip(rows["company_id"], rows["period"])]
-    rows["company"] = rows["company_id"].map(f.name)
-    chart = alt.Chart(rows).mark_line(point=True).encode(
+    rows = f.rows("financials", company_id=peers, metric="revenue", period=["FY2022", "FY2023", "FY2024"])
+    rows["revenue_m"] = [float(f.fin(c, p, "revenue", currency="CNY")) for c, p in zip(rows["company_id"], rows["period"])]
+    rows["company"] = rows["company_id"].map(lambda c: str(f.name(c)))
+    return alt.Chart(rows).mark_line(point=True).encode(
         x=alt.X("period:O", title="Fiscal year"),
         y=alt.Y("revenue_m:Q", title="Revenue (CNY m, log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("company:N", title=None),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("period:N"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f")],
     ).properties(title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
                                  subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
-    return chart, sorted(set(rows["source_id"]))
-
-
-def _debut_sources(f: Facts) -> list:
-    obs = f.table("market_observations")
-    terms = f.table("offering_terms")
-    sources = set()
-    for company, offering, day in STAR_DEBUTS:
-        sources |= set(obs[(obs["company_id"] == company) & (obs["date"] == pd.Timestamp(day))]["source_id"])
-        sources |= set(terms[(terms["offering_id"] == offering)
-                             & terms["term"].isin(["offer_price", "shares_outstanding_at_listing"])]["source_id"])
-    return sorted(sources)
 
 
 def conditions_table(f: Facts) -> pd.DataFrame:
     """The article's five conditions, each with what this report's data says for and against it."""
     v = figures(f)
-    mt_growth = metrics.multiple(f.fin("moore-threads", "FY2022", "revenue"), f.fin("moore-threads", "FY2024", "revenue"))
+    mt_growth = metrics.multiple(f.fin("moore-threads", "FY2022", "revenue", currency="CNY"),
+                                 f.fin("moore-threads", "FY2024", "revenue", currency="CNY"))
     rows = [
         ("1. Training-grade compute cannot do without GPUs",
          f"GPU start-ups' sales rose fast: Moore Threads' FY2024 revenue was {mt_growth:.1f} times FY2022.",

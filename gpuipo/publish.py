@@ -1,4 +1,8 @@
-"""Put computed numbers, charts, tables and text into the book.
+"""Put computed numbers, charts, tables and text into the book, each citing what it was computed from.
+
+Provenance: a glued value cites the rows it carries (gpuipo.facts.Fact); a chart or a table cites the
+rows served while it was computed (Facts.recording). Captions and the chapter's source list are built
+from those ledgers, never from a hand-written list of sources.
 
 Data is text. Everything displayed here is parsed as MyST Markdown, which would run any role,
 directive, raw HTML or link a string carried; so every string given to these functions is escaped by
@@ -16,6 +20,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import charts
+from .facts import served_by
 from .schema import KEY_PATTERN
 from .vocabulary import FORMULA_PREFIXES
 
@@ -78,12 +83,13 @@ def _sources(source_ids) -> str:
 
 # Figure and table numbers, per chapter: "Figure 2.3". The text refers to them through glue keys,
 # so a number in a sentence always matches the caption it points to, in the site and the PDF.
-_numbering = {"chapter": "", "figure": 0, "table": 0}
+# `served` is the chapter's ledger: every row behind what it shows.
+_numbering = {"chapter": "", "figure": 0, "table": 0, "served": set()}
 
 
 def chapter(label) -> None:
-    """Start numbering the figures and tables of a chapter (label: 1, 2, … or A, B, …)."""
-    _numbering.update(chapter=str(label), figure=0, table=0)
+    """Start a chapter: its figure and table numbers (label: 1, 2, … or A, B, …) and its ledger."""
+    _numbering.update(chapter=str(label), figure=0, table=0, served=set())
 
 
 def _next_label(kind: str, key: str | None) -> str:
@@ -96,22 +102,28 @@ def _next_label(kind: str, key: str | None) -> str:
 
 
 def plain(value):
-    """A value glue can format: NumPy scalars become Python floats/ints (NumPy 2 reprs break glue)."""
+    """A value glue can format: plain Python numbers and text (NumPy 2 reprs break glue), whole
+    numbers as int so that a `d` format applies."""
     if isinstance(value, bool):
         return value
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
-        return float(value)
+        number = float(value)
+        return int(number) if number.is_integer() else number
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        return str(value)
     return value
 
 
 def glue(key: str, value) -> None:
-    """Glue a value for `{glue:text}` in the prose (which renders it as text, never as markup)."""
+    """Glue a value for `{glue:text}` in the prose (which renders it as text, never as markup), and add
+    the rows behind it to the chapter's ledger."""
     from myst_nb import glue as nb_glue
 
+    _numbering["served"] |= served_by(value)
     nb_glue(key, plain(value), display=False)
 
 
@@ -136,19 +148,31 @@ def show_heading(level: int, *parts) -> None:
     display(Markdown("#" * level + " " + md(*parts)))
 
 
-def _caption(label: str, title: str, caption: str, source_ids) -> str:
+def source_ids(served) -> list[str]:
+    return sorted({row.source_id for row in served})
+
+
+def _caption(label: str, title: str, caption: str, served) -> str:
     words = " ".join(part for part in (f"{label}." if label else "", title) if part)
     head = strong(words) if words else ""
-    return md(head, " " if head and caption else "", caption) + _sources(source_ids)
+    return md(head, " " if head and caption else "", caption) + _sources(source_ids(served))
 
 
-def show_chart(figure, *, alt_text: str, title: str, caption: str = "", key: str | None = None) -> None:
-    """Display a (chart, source_ids) pair: the chart with its static image, then a numbered caption
-    naming the sources from the registry. `key` glues the figure's label ("Figure 2.3") for the text."""
-    chart, source_ids = figure
+def computed(compute, facts):
+    """Run a chart's or a table's computation, returning its result and the rows it was computed from."""
+    with facts.recording() as served:
+        result = compute(facts)
+    _numbering["served"] |= served
+    return result, frozenset(served)
+
+
+def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", key: str | None = None) -> None:
+    """Compute a chart from `facts` and display it with its static image, then a numbered caption citing
+    the documents behind every row it used. `key` glues the figure's label ("Figure 2.3") for the text."""
+    chart, served = computed(compute, facts)
     label = _next_label("figure", key)
     display(charts.bundle(chart, alt_text), raw=True)
-    display(Markdown(_caption(label, title, caption, source_ids)))
+    display(Markdown(_caption(label, title, caption, served)))
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -163,15 +187,25 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def show_table(frame: pd.DataFrame, *, title: str = "", caption: str = "", source_ids=(), key: str | None = None,
+def show_table(table, facts=None, *, title: str = "", caption: str = "", key: str | None = None,
                numbered: bool = True) -> None:
-    """A computed table (not typed by hand), rendered as Markdown so it reaches both HTML and PDF,
-    with a numbered caption above it."""
+    """A computed table (never typed by hand), rendered as Markdown so it reaches both HTML and PDF, with
+    a numbered caption above it. `table` is a computation of `facts` (the caption then cites the rows
+    it used), or a frame that holds no data values (a list of the package's tables, say)."""
+    frame, served = computed(table, facts) if callable(table) else (table, frozenset())
     label = _next_label("table", key) if numbered else ""
-    head = _caption(label, title, caption, source_ids)
+    head = _caption(label, title, caption, served)
     if head:
         display(Markdown(head))
     display(Markdown(markdown_table(frame)))
+
+
+def show_chapter_sources() -> None:
+    """The chapter's source list: every document behind a number, a chart or a table it shows."""
+    ids = source_ids(_numbering["served"])
+    if ids:
+        display(Markdown(md(strong("Sources of this chapter."), f" The {len(ids)} documents behind its numbers, "
+                            "charts and tables: ", cite(ids), ".")))
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from calendar import monthrange
 from collections import defaultdict
 from datetime import date
 
-from .vocabulary import (DATA_HORIZON, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES,
+from .vocabulary import (DATA_HORIZON, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES, PERIOD_END,
                          SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
 
 # Financial metrics that cannot be negative; profit lines are signed.
@@ -92,6 +92,13 @@ def source_has_address(rows):
             yield i, "url", "every source except the subject article needs a URL"
 
 
+def dated_or_explained(rows):
+    for i, row in enumerate(rows):
+        if len(row["published"]) != 10 and not row["undated_reason"]:
+            yield i, "undated_reason", ("the source has no day of publication, so say why (and give each row citing it a "
+                                        "known_from date)")
+
+
 def fx_distinct_currencies(rows):
     for i, row in enumerate(rows):
         if row.get("base_currency") == row.get("quote_currency"):
@@ -142,6 +149,25 @@ def observed_before_published(tables):
                                          f"({when}): a document cannot report what had not happened")
 
 
+def known_from_when_undated(tables):
+    """A row whose source has no day of its own must say when its value became public."""
+    day_dated = {row["source_id"] for row in tables["sources"] if len(row["published"]) == 10}
+    for table, rows in tables.items():
+        for i, row in enumerate(rows):
+            if "known_from" in row and not row["known_from"] and row["source_id"] not in day_dated:
+                yield table, i, "known_from", (f"source '{row['source_id']}' has no day of publication, so this row "
+                                               "needs the first day its value was public")
+
+
+def known_after_it_happened(tables):
+    """Nothing observed is public before the day it refers to."""
+    for table, column in list(OBSERVED_DATE_COLUMNS.items()) + [("financials", "period")]:
+        for i, row in enumerate(tables[table]):
+            refers_to = PERIOD_END[row["period"]] if column == "period" else row[column]
+            if row["known_from"] and row["known_from"] < refers_to:
+                yield table, i, "known_from", f"{row['known_from']} is before the {refers_to} the value refers to"
+
+
 def source_kind_fits_table(tables):
     kinds = {row["source_id"]: row["kind"] for row in tables["sources"]}
     for table, rows in tables.items():
@@ -187,7 +213,7 @@ def offer_price_within_range(tables):
 
 
 ROW_RULES = {
-    "sources": [source_has_address],
+    "sources": [source_has_address, dated_or_explained],
     "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series],
     "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series],
     "offering_terms": [currency_matches_unit, prices_above_zero],
@@ -202,5 +228,5 @@ ROW_RULES = {
 for _table in PERCENT_OF_WHOLE_TABLES:
     ROW_RULES[_table].append(percent_of_a_whole)
 
-PACKAGE_RULES = [sources_not_from_the_future, observed_before_published, source_kind_fits_table,
-                 listing_after_founding, offer_price_within_range]
+PACKAGE_RULES = [sources_not_from_the_future, observed_before_published, known_from_when_undated, known_after_it_happened,
+                 source_kind_fits_table, listing_after_founding, offer_price_within_range]

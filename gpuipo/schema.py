@@ -27,6 +27,8 @@ def source_fk(field="source_id"):
 
 
 SOURCE = f("source_id", "string", "Key of the document this row comes from (see sources.csv).")
+KNOWN = f("known_from", "date", "First day the value was public. Required when the source has no day of its own "
+          "(sources.csv says why in undated_reason); otherwise blank, and the source's date applies.", required=False)
 RELI = f("reliability", "string", "corroborated: a second independent source agrees; single-source: only one "
          "source found; low-authority: only a weak source.", enum=RELIABILITY)
 NOTE = f("note", "string", "Caveats, disagreements between sources and alternatives, in words.", required=False)
@@ -45,7 +47,9 @@ RESOURCES = [
         f("title", "string", "Title of the document (restated in English where needed)."),
         f("publisher", "string", "Who published it."),
         f("published", "string", "Publication date as far as known: YYYY, YYYY-MM or YYYY-MM-DD; blank if "
-          "not recorded.", required=False, pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+          "the document shows none.", required=False, pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+        f("undated_reason", "string", "Why the document has no day of publication (required then, and each row citing "
+          "it gives its own known_from).", required=False),
         f("url", "string", "Where to read it; blank only for the subject article, which has no stable "
           "address.", required=False, pattern=URL_PATTERN),
         f("kind", "string", "What sort of source it is.", enum=SOURCE_KINDS),
@@ -59,7 +63,7 @@ RESOURCES = [
         f("exchange", "string", "Listing exchange.", required=False, enum=["HKEX", "SSE"]),
         f("board", "string", "Board (and listing chapter).", required=False),
         f("segment", "string", "What the company makes."),
-        SOURCE,
+        SOURCE, KNOWN,
     ], ["company_id"], [source_fk()]),
     ("offerings", "Share offerings (IPOs and later placings).", [
         f("offering_id", "string", "Short stable key.", pattern=KEY_PATTERN),
@@ -67,7 +71,7 @@ RESOURCES = [
         f("kind", "string", "ipo or placing.", enum=["ipo", "placing"]),
         f("exchange", "string", "Exchange.", enum=["HKEX", "SSE"]),
         f("currency", "string", "Currency of the offer price.", enum=CURRENCIES),
-        SOURCE, NOTE,
+        SOURCE, KNOWN, NOTE,
     ], ["offering_id"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("offering_terms", "Terms and outcomes of each offering, one term per row.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
@@ -84,7 +88,7 @@ RESOURCES = [
             "csrc_approved_max_shares", "discount_stated"]),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL,
         f("as_of", "date", "Date of the document the term is read from (prospectus, allotment, later notice)."),
-        SOURCE, RELI, NOTE,
+        SOURCE, KNOWN, RELI, NOTE,
     ], ["offering_id", "term"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("offering_dates", "Key dates of each offering.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
@@ -93,7 +97,7 @@ RESOURCES = [
             "stabilization_period_ends", "greenshoe_exercise_announced", "cornerstone_lockup_ends",
             "announced"]),
         f("date", "date", "Date of the event (ISO 8601)."),
-        SOURCE, NOTE,
+        SOURCE, KNOWN, NOTE,
     ], ["offering_id", "event"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("financials", "Income-statement items and other period figures, one per row, in the unit reported.", [
         f("company_id", "string", "Company (see companies.csv)."),
@@ -104,7 +108,7 @@ RESOURCES = [
             "revenue", "gross_profit", "operating_profit", "net_profit", "adjusted_net_profit",
             "loss_before_tax", "redemption_liability_charge", "rd_expense", "rd_share_of_opex",
             "top5_customer_share", "customers"]),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
     ], ["company_id", "period", "metric"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("company_snapshots", "Point-in-time company figures (balance sheet, orders, patents, staff).", [
         f("company_id", "string", "Company (see companies.csv)."),
@@ -114,7 +118,7 @@ RESOURCES = [
             "binding_orders_value", "binding_orders_count", "framework_and_contracts_value",
             "framework_agreements_count"]),
         f("as_of", "date", "Date the figure is as of."),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
     ], ["company_id", "metric", "as_of"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("market_observations", "Dated share prices and market capitalisations.", [
         f("company_id", "string", "Company (see companies.csv)."),
@@ -123,13 +127,13 @@ RESOURCES = [
         f("kind", "string", "Which price of the day or period.", enum=[
             "open", "close", "intraday_high", "intraday_low", "record_high", "all_time_low", "period_low"]),
         f("measure", "string", "price (per share) or market_cap.", enum=["price", "market_cap"]),
-        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
     ], ["company_id", "date", "kind", "measure"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("index_levels", "Closing levels of Hong Kong indices.", [
         f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
         f("date", "date", "Trading day."),
         f("close", "number", "Closing level.", unit="index points", minimum=0),
-        SOURCE, RELI, NOTE,
+        SOURCE, KNOWN, RELI, NOTE,
     ], ["index_id", "date"], [source_fk()]),
     ("index_changes", "Index changes as published, where the levels behind them are not in index_levels.", [
         f("index_id", "string", "HSI or HSTECH.", enum=["HSI", "HSTECH"]),
@@ -137,13 +141,13 @@ RESOURCES = [
         f("end_date", "date", "End date."),
         f("change", "number", "Change over the period.", unit="percent"),
         f("unit", "string", "Always percent.", enum=["percent"]),
-        SOURCE, RELI, NOTE,
+        SOURCE, KNOWN, RELI, NOTE,
     ], ["index_id", "start_date", "end_date"], [source_fk()]),
     ("southbound_flows", "Southbound Stock Connect net buying of Hong Kong shares by mainland investors.", [
         f("as_of", "date", "Date the total runs to."),
         f("measure", "string", "year_to_date (from 1 January) or since_launch (cumulative since November "
           "2014).", enum=["year_to_date", "since_launch"]),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
     ], ["as_of", "measure"], [source_fk()]),
     ("hk_ipo_market", "Hong Kong IPO market totals and global ranking, by compiler.", [
         f("period", "string", "Period covered.", enum=PERIODS),
@@ -151,13 +155,13 @@ RESOURCES = [
           enum=["ipo_count", "funds_raised", "global_rank"]),
         f("compiler", "string", "Who compiled the figure (methods differ)."),
         f("as_of", "date", "Date of the figure (an estimate may predate the period's end)."),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
     ], ["period", "measure", "compiler", "as_of"], [source_fk()]),
     ("largest_hk_ipos_2025", "The largest Hong Kong IPOs of 2025 by funds raised.", [
         f("company", "string", "Issuer (English)."),
         f("name_zh", "string", "Issuer (Chinese)."),
         dict(f("proceeds", "number", "Funds raised.", unit="see `unit` column"), constraints={"required": True, "minimum": 0}),
-        UNIT, CURRENCY, f("as_of", "date", "Date of the ranking."), SOURCE, RELI, NOTE,
+        UNIT, CURRENCY, f("as_of", "date", "Date of the ranking."), SOURCE, KNOWN, RELI, NOTE,
     ], ["company"], [source_fk()]),
     ("fx_rates", "Exchange rates: base_amount of base_currency equals quote_amount of quote_currency.", [
         f("date", "date", "Date of the rate."),
@@ -168,14 +172,14 @@ RESOURCES = [
         f("method", "string", "official_fixing, market_quote, or implied_by_conversion (a source's own "
           "conversion of an amount; the rate is computed in the report).",
           enum=["official_fixing", "market_quote", "implied_by_conversion"]),
-        SOURCE, NOTE,
+        SOURCE, KNOWN, NOTE,
     ], ["date", "base_currency", "quote_currency"], [source_fk()]),
     ("listing_rules", "Hong Kong listing-rule parameters used in the report.", [
         f("rule_id", "string", "Short stable key."),
         f("description", "string", "What the parameter is."),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY,
         f("as_of", "date", "In force from, or (for observed practice) the date of the filing that shows it."),
-        SOURCE, RELI, NOTE,
+        SOURCE, KNOWN, RELI, NOTE,
     ], ["rule_id"], [source_fk()]),
     ("biren_milestones", "Biren Technology: product and corporate milestones.", [
         f("date", "date", "Date; for month or year precision, the first day of that month or year."),
@@ -183,7 +187,7 @@ RESOURCES = [
         f("product", "string", "Product or track."),
         f("event", "string", "What happened."),
         f("status", "string", "done or planned.", enum=["done", "planned"]),
-        SOURCE, RELI, NOTE,
+        SOURCE, KNOWN, RELI, NOTE,
     ], ["date", "event"], [source_fk()]),
     ("mlperf_results", "MLPerf results as published by MLCommons.", [
         f("round", "string", "MLPerf round."),
@@ -197,7 +201,7 @@ RESOURCES = [
         f("scenario", "string", "Scenario.", enum=["Offline", "Server"]),
         f("value", "number", "Result.", unit="see `unit` column", minimum=0),
         f("unit", "string", "Unit of the result.", enum=["samples_per_second", "queries_per_second"]),
-        SOURCE,
+        SOURCE, KNOWN,
     ], ["round", "system", "benchmark", "scenario"], [source_fk()]),
     ("claims", "Checkable claims of the article under review, one per row (the verdicts are computed in the report).", [
         f("claim_id", "string", "C<section>-<number>.", pattern=r"^C0[123]-[0-9]{2}$"),

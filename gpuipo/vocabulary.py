@@ -35,7 +35,7 @@ FX_CURRENCIES = ["CNY", "CNH", "HKD", "USD"]
 RELIABILITY = ["corroborated", "single-source", "low-authority"]
 QUALIFIERS = ["exact", "about", "more_than"]
 PERIODS = ["FY2022", "FY2023", "FY2024", "FY2025", "H1-2024", "H1-2025", "Q1-2025", "9M-2025",
-           "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026"]
+           "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026"]  # each with its last day in PERIOD_END
 
 SOURCE_KINDS = ["subject-article", "primary-filing", "exchange", "index-publisher", "benchmark-publisher",
                 "broker-research", "data-vendor", "press", "aggregator"]
@@ -52,9 +52,9 @@ TABLE_KINDS = {
     "mlperf_results": {"benchmark-publisher"},
 }
 
-# Tables whose dates say when something was observed or reported, so their source cannot be older
-# than the date. (Offering dates and milestones may be announced before they happen.)
-OBSERVED_DATE_COLUMNS = {
+# The date each table's value refers to (its "as of"): a column, or "period" for reporting periods
+# (their last day, PERIOD_END). Tables not listed are registries, as of their document.
+AS_OF_COLUMNS = {
     "market_observations": "date",
     "index_levels": "date",
     "index_changes": "end_date",
@@ -64,7 +64,21 @@ OBSERVED_DATE_COLUMNS = {
     "offering_terms": "as_of",
     "fx_rates": "date",
     "largest_hk_ipos_2025": "as_of",
+    "offering_dates": "date",
+    "biren_milestones": "date",
+    "listing_rules": "as_of",
+    "financials": "period",
 }
+PERIOD_END = {
+    "FY2022": "2022-12-31", "FY2023": "2023-12-31", "FY2024": "2024-12-31", "FY2025": "2025-12-31",
+    "H1-2024": "2024-06-30", "H1-2025": "2025-06-30", "Q1-2025": "2025-03-31", "9M-2025": "2025-09-30",
+    "FY2022-FY2024": "2024-12-31", "FY2022-H1-2025": "2025-06-30", "Jan-2026": "2026-01-31",
+}
+# Offering dates, milestones and rules in force can be announced before the day they name; every
+# other dated value is an observation, which no document can report before it happened.
+SCHEDULED_TABLES = {"offering_dates", "biren_milestones", "listing_rules"}
+OBSERVED_DATE_COLUMNS = {table: column for table, column in AS_OF_COLUMNS.items()
+                         if table not in SCHEDULED_TABLES and column != "period"}
 
 # Percentages of a whole (shares of revenue, of an offer, discounts) lie within 0-100; index
 # changes, the only other percentages, can be anything.

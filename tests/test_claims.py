@@ -15,7 +15,7 @@ def audit():
 
 
 def test_every_claim_has_a_verdict_on_the_scale(audit):
-    registry = Facts().table("claims")
+    registry = Facts().rows("claims")
     assert len(registry) >= 35
     assert list(audit["claim_id"]) == list(registry["claim_id"])
     assert set(audit["verdict"]) <= set(claims.VERDICTS)
@@ -23,14 +23,14 @@ def test_every_claim_has_a_verdict_on_the_scale(audit):
 
 
 def test_every_target_is_a_known_rule_and_every_rule_is_used():
-    targets = set(Facts().table("claims")["target"].dropna())
+    targets = set(Facts().rows("claims")["target"].dropna())
     assert targets == set(claims.TARGETS)
     # The schema's vocabulary of targets is the set of recomputations, so an unknown target is refused by check-data.
     assert list(claims.TARGETS) == vocabulary.CLAIM_TARGETS
 
 
 def test_claims_without_data_are_unverifiable_with_a_reason(audit):
-    targets = Facts().table("claims").set_index("claim_id")["target"]
+    targets = Facts().rows("claims").set_index("claim_id")["target"]
     for _, row in audit.iterrows():
         if pd.isna(targets[row["claim_id"]]):
             assert row["verdict"] == "unverifiable" and row["note"]

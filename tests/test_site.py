@@ -90,5 +90,5 @@ def test_every_data_file_is_offered_for_download(site):
 def test_bibliography_lists_every_source(site):
     page = parse(site / "appendix" / "data_and_sources.html").plain
     f = Facts()
-    for title in f.table("sources")["title"]:
+    for title in f.sources()["title"]:
         assert " ".join(title.split())[:40] in page, title
