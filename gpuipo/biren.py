@@ -40,12 +40,8 @@ def figures(f: Facts) -> dict:
         v[f"gap_share_redemption_{key}"] = v[f"redemption_{key}"] / v[f"gap_{key}"]
     v["adj_loss_h1_2024"] = -_fin(f, "H1-2024", "adjusted_net_profit")
     v["cum_net_loss"] = sum(v[f"loss_{k}"] for k in ("fy2022", "fy2023", "fy2024", "h1_2025"))
-    v["rd_cumulative"] = _fin(f, "FY2022-H1-2025", "rd_expense")
     v["rd_share_floor"] = _fin(f, "FY2022-H1-2025", "rd_share_of_opex") / 100
-    v["rd_to_revenue_cum"] = v["rd_cumulative"] / sum(rev[p] for p in ["FY2022", "FY2023", "FY2024", "H1-2025"])
     v["rd_headcount"] = f.snapshot("biren", "rd_headcount")
-    v["employees"] = f.snapshot("biren", "employees")
-    v["rd_staff_share"] = v["rd_headcount"] / v["employees"]
     v["patents_granted"] = f.snapshot("biren", "patents_granted")
     v["patents_pending"] = f.snapshot("biren", "patent_applications_pending")
     v["patents_total"] = v["patents_granted"] + v["patents_pending"]
@@ -55,8 +51,6 @@ def figures(f: Facts) -> dict:
     v["orders_to_rev_2024"] = v["orders"] / rev["FY2024"]
     v["framework_to_rev_2024"] = v["framework"] / rev["FY2024"]
     v["orders_plus_framework"] = v["orders"] + v["framework"]
-    for p in ["FY2023", "FY2024", "H1-2025"]:
-        v[f"top5_{p.replace('-', '_').lower()}"] = _fin(f, p, "top5_customer_share") / 100
     v["customers_fy2024"] = _fin(f, "FY2024", "customers")
     v["customers_h1_2025"] = _fin(f, "H1-2025", "customers")
     v["cash_jun2025"] = f.snapshot("biren", "cash_and_equivalents", "2025-06-30", unit="million", currency="CNY")
@@ -69,6 +63,18 @@ def figures(f: Facts) -> dict:
     v["mlperf_cards"] = f.number("mlperf_results", "accelerator_count", benchmark="ResNet-50", scenario="Offline")
     v["mlperf_resnet_per_card"] = v["mlperf_resnet"] / v["mlperf_cards"]
     v["mlperf_bert_per_card"] = v["mlperf_bert"] / v["mlperf_cards"]
+    return v
+
+
+def hindsight(f: Facts) -> dict:
+    """What later sources add to the chapter (for its hindsight notes)."""
+    revenue = sum(_fin(f, p, "revenue") for p in ["FY2022", "FY2023", "FY2024", "H1-2025"])
+    v = {"h_rd_cumulative": _fin(f, "FY2022-H1-2025", "rd_expense")}
+    v["h_rd_to_revenue_cum"] = v["h_rd_cumulative"] / revenue
+    v["h_employees"] = f.snapshot("biren", "employees")
+    v["h_rd_staff_share"] = f.snapshot("biren", "rd_headcount") / v["h_employees"]
+    for p in ["FY2023", "FY2024", "H1-2025"]:
+        v[f"h_top5_{p.replace('-', '_').lower()}"] = _fin(f, p, "top5_customer_share") / 100
     return v
 
 

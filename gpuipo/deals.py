@@ -40,13 +40,13 @@ def offer_layers(f: Facts, offering: str) -> dict:
     }
 
 
-def offer_structure(f: Facts) -> dict[str, dict]:
-    """CATL's and Biren's offers: layers, price and demand."""
+def offer_structure(f: Facts, offerings=(CATL, BIREN)) -> dict[str, dict]:
+    """Offers as they closed: layers, price and demand."""
     return {offering: {**offer_layers(f, offering),
                        "hk_subscription": f.term(offering, "hk_subscription"),
                        "intl_subscription": f.term(offering, "intl_subscription"),
                        "cornerstone_count": f.term(offering, "cornerstone_count")}
-            for offering in (CATL, BIREN)}
+            for offering in offerings}
 
 
 def cornerstone_denominators(f: Facts, offerings=(CATL, BIREN)) -> list[dict]:

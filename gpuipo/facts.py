@@ -83,6 +83,8 @@ def _multiplicative(a, b, dividing: bool):
     ua, ub = _unit_of(a), _unit_of(b)
     if dividing and ua is not None and ua == ub:
         return "ratio"
+    if dividing and ua == "percent" and b == 100:
+        return "ratio"
     if ub is None or ub == "ratio":
         return ua
     if ua is None or ua == "ratio":
@@ -280,7 +282,7 @@ class Facts:
                 raise ValueError(f"data/{row.attrs['table']}.csv: expected an amount in {currency}, the row is in {row_currency}")
         if unit and row_unit and unit != row_unit:
             value = convert(value, row_unit, unit)
-        shown = unit or row_unit
+        shown = (unit or row_unit or "").replace("_", " ") or None
         label = f"{row_currency} {shown}" if row_currency and shown else shown
         return Fact(value, served, label)
 

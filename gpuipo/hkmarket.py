@@ -1,4 +1,8 @@
-"""Chapter 3: the Hong Kong market in 2025, and Biren's offer against CATL's."""
+"""Chapter 3: the Hong Kong market in 2025, and Biren's offer against CATL's.
+
+`figures` and the charts take the data as known on the article's date (the chapter's view); what
+only the later record shows comes from `hindsight`, for the chapter's marked hindsight notes.
+"""
 from __future__ import annotations
 
 import altair as alt
@@ -6,38 +10,45 @@ import pandas as pd
 
 from . import metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE
-from .deals import BIREN, CATL, biren_close, cornerstone_denominators, offer_structure
+from .deals import BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure
 from .facts import Fact, Facts, Text
 
 LAST_CLOSE_BEFORE_ARTICLE = pd.Timestamp("2025-12-19")
+
+
+def _ytd_2025(f: Facts, index: str, end) -> Fact:
+    return metrics.change(f.index_close(index, "2024-12-31"), f.index_close(index, end))
 
 
 def index_changes(f: Facts) -> dict:
     v = {}
     for index in ("HSI", "HSTECH"):
         key = index.lower()
-        start = f.index_close(index, "2024-12-31")
-        v[f"{key}_2024_close"] = start
+        v[f"{key}_2024_close"] = f.index_close(index, "2024-12-31")
         v[f"{key}_1219_close"] = f.index_close(index, LAST_CLOSE_BEFORE_ARTICLE)
-        v[f"{key}_2025_close"] = f.index_close(index, "2025-12-31")
-        v[f"{key}_ytd_1219"] = metrics.change(start, v[f"{key}_1219_close"])
-        v[f"{key}_2025"] = metrics.change(start, v[f"{key}_2025_close"])
+        v[f"{key}_ytd_1219"] = _ytd_2025(f, index, LAST_CLOSE_BEFORE_ARTICLE)
         v[f"{key}_ytd_0925_stated"] = f.number("index_changes", "change", index_id=index, end_date="2025-09-25") / 100
-        v[f"{key}_2025_published"] = f.number("index_changes", "change", index_id=index, end_date="2025-12-31") / 100
     return v
 
 
-def southbound(f: Facts) -> dict:
-    def flow(as_of, measure):
-        return f.number("southbound_flows", as_of=as_of, measure=measure, unit="billion", currency="HKD")
+def _flow(f: Facts, as_of, measure) -> Fact:
+    return f.number("southbound_flows", as_of=as_of, measure=measure, unit="billion", currency="HKD")
 
-    full_2024, full_2025 = flow("2024-12-31", "year_to_date"), flow("2025-12-31", "year_to_date")
-    since_0902, ytd_0902 = flow("2025-09-02", "since_launch"), flow("2025-09-02", "year_to_date")
+
+def _latest_ytd(f: Facts, year: int) -> pd.Series:
+    """The latest year-to-date southbound total of a year in the view."""
+    rows = f.rows("southbound_flows", measure="year_to_date", record=False, where=lambda t: t["as_of"].dt.year == year)
+    return rows.sort_values("as_of").iloc[-1]
+
+
+def southbound(f: Facts) -> dict:
+    latest = _latest_ytd(f, 2025)
+    full_2024 = _flow(f, "2024-12-31", "year_to_date")
+    ytd = _flow(f, latest["as_of"], "year_to_date")
     return {
-        "sb_2024": full_2024, "sb_2025": full_2025, "sb_ratio": metrics.multiple(full_2024, full_2025),
-        "sb_ytd_1126": flow("2025-11-26", "year_to_date"),
-        # Two vintages mixed (a September cumulative and the full-year flow): approximate.
-        "sb_since_launch_end2025": since_0902 - ytd_0902 + full_2025,
+        "sb_2024": full_2024, "sb_ytd_latest": ytd, "sb_ytd_latest_date": Text(latest["as_of"].strftime("%d %B %Y").lstrip("0"),
+                                                                               ytd.served),
+        "sb_ytd_latest_vs_2024": metrics.multiple(full_2024, ytd),
         "sb_5tn_date": _crossing(f, 5000),
         "sb_5tn_tn": 5000 / 1000,
     }
@@ -45,75 +56,108 @@ def southbound(f: Facts) -> dict:
 
 def _crossing(f: Facts, threshold_bn: float) -> Text:
     """First date the since-launch total is stated at or above a threshold (HK$ billion)."""
-    rows = f.rows("southbound_flows", measure="since_launch", where=lambda t: t["value"] >= threshold_bn)
+    rows = f.rows("southbound_flows", measure="since_launch", record=False, where=lambda t: t["value"] >= threshold_bn)
     first = rows.sort_values("as_of").head(1)
-    return Text(first["as_of"].iloc[0].strftime("%d %B %Y"), f.served(first))
+    return Text(first["as_of"].iloc[0].strftime("%d %B %Y").lstrip("0"), f.served(first))
+
+
+def _market(f: Facts, period, measure, compiler, as_of) -> Fact:
+    """Funds raised in HK$ billion; counts and ranks as they are."""
+    return f.number("hk_ipo_market", period=period, measure=measure, compiler=compiler, as_of=as_of, currency="HKD")
 
 
 def ipo_market(f: Facts) -> dict:
-    def market(period, measure, compiler, as_of):
-        """Funds raised in HK$ billion; counts and ranks as they are."""
-        return f.number("hk_ipo_market", period=period, measure=measure, compiler=compiler, as_of=as_of, currency="HKD")
-
-    funds_2024 = market("FY2024", "funds_raised", "Wind", "2024-12-31")
-    funds_2025 = market("FY2025", "funds_raised", "HKEX", "2025-12-31")
+    funds_2024 = _market(f, "FY2024", "funds_raised", "Wind", "2024-12-31")
+    expected_2025 = _market(f, "FY2025", "funds_raised", "Deloitte", "2025-12-18")
     return {
-        "ipo_funds_2024": funds_2024, "ipo_funds_2025": funds_2025,
-        "ipo_funds_growth": metrics.change(funds_2024, funds_2025),
-        "ipo_count_2025": market("FY2025", "ipo_count", "HKEX", "2025-12-31"),
-        "ipo_rank_2024": market("FY2024", "global_rank", "Deloitte/EY/KPMG/Wind", "2024-12-31"),
-        "ipo_rank_2025": market("FY2025", "global_rank", "Deloitte", "2025-12-18"),
+        "ipo_funds_2024": funds_2024, "ipo_funds_2025_expected": expected_2025,
+        "ipo_funds_growth_expected": metrics.change(funds_2024, expected_2025),
+        "ipo_count_2025_expected": _market(f, "FY2025", "ipo_count", "Deloitte", "2025-12-18"),
+        "ipo_rank_2024": _market(f, "FY2024", "global_rank", "Deloitte/EY/KPMG/Wind", "2024-12-31"),
+        "ipo_rank_2025": _market(f, "FY2025", "global_rank", "Deloitte", "2025-12-18"),
     }
 
 
+def _prospectus_terms(f: Facts) -> dict:
+    """Biren's offer as the prospectus of 22 December 2025 set it."""
+    low, high = f.term(BIREN, "price_low", currency="HKD"), f.term(BIREN, "price_high", currency="HKD")
+    return {"low": low, "high": high, "mid": (low + high) / 2, "base": f.term(BIREN, "base_shares"),
+            "upsize": f.term(BIREN, "upsize_max_shares"), "greenshoe": f.term(BIREN, "greenshoe_max_shares"),
+            "greenshoe_if_upsized": f.term(BIREN, "greenshoe_max_shares_if_upsized")}
+
+
 def greenshoe(f: Facts) -> dict:
-    over = f.term(BIREN, "over_allocated_shares", unit="shares")
-    price = f.term(BIREN, "offer_price", currency="HKD")
-    close_day1 = biren_close(f, "2026-01-02")
-    outcome = metrics.greenshoe_outcome(over, price, close_day1)
+    """The over-allotment option as the prospectus set it, and what it could do in the window."""
+    p = _prospectus_terms(f)
+    option = p["greenshoe_if_upsized"]
     closes, ends = (f.row("offering_dates", offering_id=BIREN, event=event)
                     for event in ("public_offer_closes", "stabilization_period_ends"))
-    low = f.term(BIREN, "price_low", currency="HKD")
-    below = metrics.greenshoe_outcome(over, price, low)
-    base_offer = f.term(BIREN, "base_shares") + f.term(BIREN, "upsize_exercised_shares")
     return {
-        "gs_over_allocated_m": over / 1e6, "gs_pct_of_enlarged": over / base_offer,
-        "gs_pct_of_initial": over / f.term(BIREN, "base_shares"),
-        "gs_prospectus_pct": f.term(BIREN, "greenshoe_max_shares") / f.term(BIREN, "base_shares"),
-        "gs_buying_power_m": outcome.buying_power / 1e6,
-        "gs_extra_proceeds_m": outcome.extra_proceeds / 1e6,
+        "gs_option_m": option / 1e6,
+        "gs_option_pct_of_initial": p["greenshoe"] / p["base"],
+        "gs_option_upsized_pct_of_initial": option / p["base"],
+        "gs_buying_power_top_m": option * p["high"] / 1e6,
         "gs_window_days": Fact((ends["date"] - closes["date"]).days, f.served(closes) | f.served(ends), "days"),
         "gs_window_end": f.date_text(BIREN, "stabilization_period_ends"),
-        "gs_day1_close": close_day1,
-        "gs_total_proceeds_m": f.term(BIREN, "gross_proceeds", unit="million", currency="HKD") + outcome.extra_proceeds / 1e6,
-        "gs_whatif_price": low,
-        "gs_whatif_extra_m": below.extra_proceeds / 1e6,
-        "gs_whatif_cost_m": below.bought_in_market * low / 1e6,
-        "gs_whatif_gain_m": (below.buying_power - below.bought_in_market * low) / 1e6,
+        "gs_whatif_price": p["low"],
+        "gs_whatif_cost_m": option * p["low"] / 1e6,
+        "gs_whatif_gain_m": option * (p["high"] - p["low"]) / 1e6,
     }
 
 
 def figures(f: Facts) -> dict:
     v = {**index_changes(f), **southbound(f), **ipo_market(f), **greenshoe(f)}
-    s = offer_structure(f)
-    for offering, key in ((CATL, "catl"), (BIREN, "biren")):
-        for column in ("hk_subscription", "intl_subscription", "cornerstone_count", "offer_price"):
-            v[f"{key}_{column}"] = s[offering][column]
-        v[f"{key}_upsize_pct"] = s[offering]["upsize"] / s[offering]["base"]
-    for row in cornerstone_denominators(f):
-        label, reading = row["label"], row["reading"]
-        key = ("catl" if label.startswith("CATL") else "biren") + "_cs_" + reading.split(",")[0].split(" ")[0].lower() + (
-            "_mid" if "mid" in reading else "_gs" if "greenshoe" in reading else "")
-        v[key] = row["share"]
+    catl = offer_structure(f, [CATL])[CATL]
+    for column in ("hk_subscription", "intl_subscription", "cornerstone_count", "offer_price"):
+        v[f"catl_{column}"] = catl[column]
+    v["catl_upsize_pct"] = catl["upsize"] / catl["base"]
+    for row in cornerstone_denominators(f, [CATL]):
+        v["catl_cs_" + {"Base offer, final price": "base", "Upsized offer, final price": "upsized",
+                        "Upsized offer + greenshoe": "upsized_gs"}[row["reading"]]] = row["share"]
     v["catl_hk_pct"] = f.term(CATL, "base_hk_share_pct") / 100
-    v["biren_hk_base_pct"] = f.term(BIREN, "base_hk_shares") / f.term(BIREN, "base_shares")
-    v["biren_hk_final_pct"] = f.term(BIREN, "final_hk_shares") / (f.term(BIREN, "final_hk_shares") + f.term(BIREN, "final_intl_shares"))
-    v["biren_hk_final_of_initial"] = f.term(BIREN, "final_hk_shares") / f.term(BIREN, "base_shares")
-    v["biren_cornerstone_amount_m"] = s[BIREN]["cornerstone"] * s[BIREN]["offer_price"] / 1e6
-    v["biren_mid_price"] = (f.term(BIREN, "price_low", currency="HKD") + f.term(BIREN, "price_high", currency="HKD")) / 2
-    v["biren_cs_stated"] = f.term(BIREN, "cornerstone_share_stated") / 100
+    p = _prospectus_terms(f)
+    v["biren_price_low"], v["biren_price_high"], v["biren_mid_price"] = p["low"], p["high"], p["mid"]
+    v["biren_upsize_max_pct"] = p["upsize"] / p["base"]
+    v["biren_hk_base_pct"] = f.term(BIREN, "base_hk_shares") / p["base"]
+    v["biren_cornerstone_amount_usd_m"] = f.term(BIREN, "cornerstone_amount", unit="million", currency="USD")
+    v["biren_raise_top_bn"] = p["base"] * p["high"] / 1e9
     v["article_catl_cs"] = f.number("claims", "stated", claim_id="C03-06") / 100
     v["article_biren_cs"] = f.number("claims", "stated", claim_id="C03-08") / 100
+    return v
+
+
+def hindsight(f: Facts) -> dict:
+    """What the record after 22 December 2025 adds: full-year figures, Biren's final terms, the greenshoe."""
+    v = {}
+    for index in ("HSI", "HSTECH"):
+        v[f"h_{index.lower()}_2025"] = _ytd_2025(f, index, "2025-12-31")
+        v[f"h_{index.lower()}_2025_published"] = f.number("index_changes", "change", index_id=index, end_date="2025-12-31") / 100
+    full_2024, full_2025 = _flow(f, "2024-12-31", "year_to_date"), _flow(f, "2025-12-31", "year_to_date")
+    since_0902, ytd_0902 = _flow(f, "2025-09-02", "since_launch"), _flow(f, "2025-09-02", "year_to_date")
+    v.update({"h_sb_2025": full_2025, "h_sb_ratio": metrics.multiple(full_2024, full_2025),
+              # Two vintages joined (a September cumulative and the full-year flow): approximate.
+              "h_sb_since_launch_end2025": since_0902 - ytd_0902 + full_2025})
+    v["h_ipo_funds_2025"] = _market(f, "FY2025", "funds_raised", "HKEX", "2025-12-31")
+    v["h_ipo_count_2025"] = _market(f, "FY2025", "ipo_count", "HKEX", "2025-12-31")
+    biren = offer_structure(f, [BIREN])[BIREN]
+    for column in ("hk_subscription", "intl_subscription", "cornerstone_count", "offer_price"):
+        v[f"h_biren_{column}"] = biren[column]
+    v["h_biren_upsize_pct"] = biren["upsize"] / biren["base"]
+    final_hk, final_intl = f.term(BIREN, "final_hk_shares"), f.term(BIREN, "final_intl_shares")
+    v["h_biren_hk_final_pct"] = final_hk / (final_hk + final_intl)
+    v["h_biren_hk_final_of_initial"] = final_hk / biren["base"]
+    v["h_biren_cornerstone_amount_m"] = biren["cornerstone"] * biren["offer_price"] / 1e6
+    for row in cornerstone_denominators(f, [BIREN]):
+        reading = row["reading"]
+        v["h_biren_cs_" + ("base_mid" if "mid" in reading else "upsized_gs" if "greenshoe" in reading
+                           else "upsized" if "Upsized" in reading else "base")] = row["share"]
+    v["h_biren_cs_stated"] = f.term(BIREN, "cornerstone_share_stated") / 100
+    over = f.term(BIREN, "over_allocated_shares")
+    day1 = biren_close(f, "2026-01-02")
+    outcome = metrics.greenshoe_outcome(over, biren["offer_price"], day1)
+    v.update({"h_gs_over_allocated_m": over / 1e6, "h_gs_day1_close": day1,
+              "h_gs_extra_proceeds_m": outcome.extra_proceeds / 1e6,
+              "h_gs_total_proceeds_m": f.term(BIREN, "gross_proceeds", unit="million", currency="HKD") + outcome.extra_proceeds / 1e6})
     return v
 
 
@@ -121,55 +165,57 @@ def index_chart(f: Facts):
     levels = f.rows("index_levels")
     levels["rebased"] = levels.apply(lambda r: float(r["close"] / f.index_close(r["index_id"], "2024-12-31") * 100), axis=1)
     levels["index"] = levels["index_id"].map({"HSI": "Hang Seng Index", "HSTECH": "Hang Seng TECH Index"})
-    chart = alt.Chart(levels).mark_line(point=True).encode(
+    last = levels["date"].max().strftime("%d %B %Y").lstrip("0")
+    return alt.Chart(levels).mark_line(point=True).encode(
         x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
         y=alt.Y("rebased:Q", title="Level (31 Dec 2024 = 100)", scale=alt.Scale(zero=False)),
         color=alt.Color("index:N", title=None),
         tooltip=[alt.Tooltip("index:N"), alt.Tooltip("date:T"), alt.Tooltip("close:Q", title="Close", format=",.2f"),
                  alt.Tooltip("rebased:Q", title="Rebased", format=".1f")],
-    ).properties(title=alt.Title("Hong Kong indices from end-2024", subtitle="Dated closes rebased to 100 at the 2024 close; lines join the dated points only"))
-    return chart
+    ).properties(title=alt.Title("Hong Kong indices from end-2024",
+                                 subtitle=f"Dated closes to {last}, rebased to 100 at the 2024 close; lines join the dated points only"))
 
 
 def southbound_chart(f: Facts):
     rows = f.rows("southbound_flows", measure="year_to_date", where=lambda t: t["as_of"].dt.year == 2025)
     rows["how"] = rows["qualifier"].map({"exact": "stated", "about": "about", "more_than": "more than"})
-    chart = alt.Chart(rows).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+    return alt.Chart(rows).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=alt.X("as_of:T", title="Date (2025)", axis=alt.Axis(format="%b", tickCount="month")),
         y=alt.Y("value:Q", title="Net buying since 1 January (HK$ billion)"),
         tooltip=[alt.Tooltip("as_of:T", title="As of"), alt.Tooltip("value:Q", title="HK$ bn", format=",.1f"),
                  alt.Tooltip("how:N", title="Stated as"), alt.Tooltip("source_id:N", title="Source")],
     ).properties(title=alt.Title("Southbound net buying in 2025", subtitle="Year-to-date totals on the dates the sources give, HK$ billion"))
-    return chart
 
 
 def ipo_ranking_chart(f: Facts):
     t = f.rows("largest_hk_ipos_2025")
     t["label"] = t["company"] + " " + t["name_zh"]
     t["proceeds_bn"] = t["proceeds"]
-    biren = pd.DataFrame([{"label": "Biren 壁仞科技 (Jan 2026, before greenshoe)",
-                           "proceeds_bn": float(f.term(BIREN, "gross_proceeds", unit="billion", currency="HKD"))}])
+    p = _prospectus_terms(f)
+    biren = pd.DataFrame([{"label": "Biren 壁仞科技 (base offer at the top of the range)",
+                           "proceeds_bn": float(p["base"] * p["high"] / 1e9)}])
     rows = pd.concat([t[["label", "proceeds_bn"]], biren], ignore_index=True)
     rows["highlight"] = rows["label"].str.startswith("Biren")
-    chart = alt.Chart(rows).mark_bar().encode(
+    return alt.Chart(rows).mark_bar().encode(
         x=alt.X("proceeds_bn:Q", title="Funds raised (HK$ billion)"),
         y=alt.Y("label:N", title=None, sort="-x"),
         color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("label:N", title="Issuer"), alt.Tooltip("proceeds_bn:Q", title="HK$ bn", format=",.2f")],
     ).properties(width=NARROW, height=170, title=alt.Title("Biren's raise beside 2025's largest Hong Kong IPOs", subtitle="HK$ billion"))
-    return chart
 
 
 def structure_chart(f: Facts):
-    s = offer_structure(f)
     rows = []
     for offering in (CATL, BIREN):
-        r = s[offering]
-        for layer, shares in (("Base offer", r["base"]), ("Offer-size adjustment", r["upsize"]), ("Over-allotment (greenshoe)", r["greenshoe"])):
-            rows.append({"label": r["label"], "layer": layer, "pct_of_base": shares / r["base"], "shares_m": shares / 1e6})
+        base = f.term(offering, "base_shares")
+        for layer, term in (("Base offer", "base_shares"), ("Offer-size adjustment", "upsize_max_shares"),
+                            ("Over-allotment (greenshoe)", "greenshoe_max_shares")):
+            shares = f.term(offering, term)
+            rows.append({"label": OFFER_LABELS[offering], "layer": layer, "pct_of_base": float(shares / base),
+                         "shares_m": float(shares / 1e6)})
     rows = pd.DataFrame(rows)
     order = ["Base offer", "Offer-size adjustment", "Over-allotment (greenshoe)"]
-    chart = alt.Chart(rows).mark_bar().encode(
+    return alt.Chart(rows).mark_bar().encode(
         x=alt.X("pct_of_base:Q", title="Shares as a share of the base offer", axis=alt.Axis(format="%"), stack="zero"),
         y=alt.Y("label:N", title=None),
         color=alt.Color("layer:N", title=None, sort=order, scale=alt.Scale(range=[ACCENT, PALETTE[1], PALETTE[2]])),
@@ -177,59 +223,75 @@ def structure_chart(f: Facts):
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("layer:N"), alt.Tooltip("shares_m:Q", title="Shares (m)", format=",.2f"),
                  alt.Tooltip("pct_of_base:Q", title="Of base", format=".1%")],
     ).transform_calculate(layer_order=f"indexof({order!r}, datum.layer)").properties(width=NARROW,
-        height=110, title=alt.Title("Offer layers: CATL and Biren", subtitle="Each layer as a share of the base offer; both options taken at their maximum"))
-    return chart
+        height=110, title=alt.Title("Offer layers: CATL and Biren", subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
 
 
-def cornerstone_chart(f: Facts):
-    rows = pd.DataFrame(cornerstone_denominators(f))
+def _cornerstone_bars(rows: pd.DataFrame, title: str):
     order = ["Base offer, mid-price (prospectus)", "Base offer, final price", "Upsized offer, final price", "Upsized offer + greenshoe"]
-    chart = alt.Chart(rows).mark_bar().encode(
+    return alt.Chart(rows).mark_bar().encode(
         x=alt.X("share:Q", title="Cornerstone shares ÷ offer shares", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("reading:N", title=None, sort=order),
         color=alt.Color("label:N", title=None),
         row=alt.Row("label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("reading:N"), alt.Tooltip("share:Q", format=".2%")],
-    ).properties(width=360, title=alt.Title("One cornerstone book, four percentages", subtitle="Share of the offer taken by cornerstone investors, by denominator"))
-    return chart
+    ).properties(width=360, title=alt.Title(title, subtitle="Share of the offer taken by cornerstone investors, by denominator"))
+
+
+def catl_cornerstone_chart(f: Facts):
+    return _cornerstone_bars(pd.DataFrame(cornerstone_denominators(f, [CATL])), "CATL's cornerstone book, three percentages")
+
+
+def cornerstone_chart(f: Facts):
+    return _cornerstone_bars(pd.DataFrame(cornerstone_denominators(f)), "One cornerstone book, four percentages")
 
 
 def greenshoe_chart(f: Facts):
-    over = f.term(BIREN, "over_allocated_shares")
-    price = f.term(BIREN, "offer_price", currency="HKD")
-    grid = [round(12 + 0.5 * i, 2) for i in range(0, 53)]
+    p = _prospectus_terms(f)
+    option, reference = p["greenshoe_if_upsized"], p["high"]
     rows = []
-    for p in grid:
-        o = metrics.greenshoe_outcome(over, price, p)
-        rows.append({"market_price": p, "series": "New shares issued to cover (m)", "value": o.exercised / 1e6})
-        rows.append({"market_price": p, "series": "Shares bought back in the market (m)", "value": o.bought_in_market / 1e6})
-    rows = pd.DataFrame(rows)
-    lines = alt.Chart(rows).mark_line(interpolate="step-after").encode(
+    for price in [round(12 + 0.5 * i, 2) for i in range(0, 53)]:
+        o = metrics.greenshoe_outcome(option, reference, price)
+        rows.append({"market_price": price, "series": "New shares issued to cover (m)", "value": float(o.exercised / 1e6)})
+        rows.append({"market_price": price, "series": "Shares bought back in the market (m)", "value": float(o.bought_in_market / 1e6)})
+    lines = alt.Chart(pd.DataFrame(rows)).mark_line(interpolate="step-after").encode(
         x=alt.X("market_price:Q", title="Share price during the stabilization period (HK$)"),
         y=alt.Y("value:Q", title="Shares (million)"),
         color=alt.Color("series:N", title=None),
         tooltip=[alt.Tooltip("market_price:Q", title="Price (HK$)", format=".2f"), alt.Tooltip("series:N"),
                  alt.Tooltip("value:Q", title="Shares (m)", format=",.2f")],
     )
-    rule = alt.Chart(pd.DataFrame({"x": [float(price)], "label": ["offer price"]})).mark_rule(strokeDash=[4, 3], color="#444").encode(x="x:Q")
-    chart = (lines + rule).properties(title=alt.Title("How Biren's greenshoe settles",
-                                                       subtitle="Stylised: below the offer price the manager buys back all over-allocated shares; at or above it the option is exercised"))
-    return chart
+    rule = alt.Chart(pd.DataFrame({"x": [float(reference)]})).mark_rule(strokeDash=[4, 3], color="#444").encode(x="x:Q")
+    return (lines + rule).properties(title=alt.Title(
+        "How Biren's greenshoe would settle",
+        subtitle="Stylised, for an offer priced at the top of the range (dashed): below it the manager buys back the "
+                 "over-allocated shares; at or above it the option is exercised"))
 
 
 def offers_table(f: Facts) -> pd.DataFrame:
-    s = offer_structure(f)
-    out = []
-    for offering in (CATL, BIREN):
-        r = s[offering]
-        out.append({
-            "Offer": r["label"],
-            "Offer price (HK$)": f"{r['offer_price']:,.2f}",
-            "Base shares (m)": f"{r['base'] / 1e6:,.2f}",
-            "Upsize (m)": f"{r['upsize'] / 1e6:,.2f}",
-            "Greenshoe (m)": f"{r['greenshoe'] / 1e6:,.2f}",
-            "Cornerstones": f"{r['cornerstone_count']:.0f}",
-            "HK public demand (x)": f"{r['hk_subscription']:,.2f}",
-            "International demand (x)": f"{r['intl_subscription']:,.2f}",
-        })
-    return pd.DataFrame(out)
+    """The two offers as their prospectuses set them (CATL's also as it closed)."""
+    catl = offer_structure(f, [CATL])[CATL]
+    p = _prospectus_terms(f)
+    cornerstone_usd = f.term(BIREN, "cornerstone_amount", unit="million", currency="USD")
+    return pd.DataFrame([
+        {"Offer": OFFER_LABELS[CATL], "Price (HK$)": f"{catl['offer_price']:,.2f}",
+         "Base shares (m)": f"{catl['base'] / 1e6:,.2f}", "Upsize, max. (m)": f"{f.term(CATL, 'upsize_max_shares') / 1e6:,.2f}",
+         "Greenshoe, max. (m)": f"{f.term(CATL, 'greenshoe_max_shares') / 1e6:,.2f}",
+         "Cornerstones": f"{catl['cornerstone_count']:.0f}",
+         "HK public demand (x)": f"{catl['hk_subscription']:,.2f}", "International demand (x)": f"{catl['intl_subscription']:,.2f}"},
+        {"Offer": OFFER_LABELS[BIREN], "Price (HK$)": f"{p['low']:,.2f}–{p['high']:,.2f} (range)",
+         "Base shares (m)": f"{p['base'] / 1e6:,.2f}", "Upsize, max. (m)": f"{p['upsize'] / 1e6:,.2f}",
+         "Greenshoe, max. (m)": f"{p['greenshoe'] / 1e6:,.2f}", "Cornerstones": f"US$ {cornerstone_usd:,.1f} m committed",
+         "HK public demand (x)": "not yet known", "International demand (x)": "not yet known"},
+    ])
+
+
+def final_terms_table(f: Facts) -> pd.DataFrame:
+    """Biren's offer as it closed: the allotment results of 31 December 2025."""
+    b = offer_structure(f, [BIREN])[BIREN]
+    return pd.DataFrame([{
+        "Offer": OFFER_LABELS[BIREN], "Final price (HK$)": f"{b['offer_price']:,.2f}",
+        "Base shares (m)": f"{b['base'] / 1e6:,.2f}", "Upsize taken (m)": f"{b['upsize'] / 1e6:,.2f}",
+        "Over-allocated (m)": f"{f.term(BIREN, 'over_allocated_shares') / 1e6:,.2f}",
+        "Cornerstones": f"{b['cornerstone_count']:.0f}",
+        "HK public demand (x)": f"{b['hk_subscription']:,.2f}", "International demand (x)": f"{b['intl_subscription']:,.2f}",
+    }])

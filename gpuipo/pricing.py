@@ -80,15 +80,34 @@ def figures(f: Facts) -> dict:
     values["gpu_ps_min"] = min(basket["moore-threads"]["ps"], basket["metax"]["ps"])
     values["ps_ratio_gpu_to_hygon"] = values["gpu_ps_min"] / values["hy_ps"]
     values["mt_peak_close"] = f.obs("moore-threads", "2025-12-11", "close", currency="CNY")
-    values["mt_close_1226"] = f.obs("moore-threads", "2025-12-26", "close", currency="CNY")
-    values["mt_fall_from_peak"] = metrics.change(values["mt_peak_close"], values["mt_close_1226"])
+    values["mt_close_1217"] = f.obs("moore-threads", "2025-12-17", "close", currency="CNY")
+    values["mt_fall_to_1217"] = metrics.change(values["mt_peak_close"], values["mt_close_1217"])
     values["mt_online_sub"] = f.term("moore-threads-star-ipo", "online_subscription")
     values["mx_online_sub"] = f.term("metax-star-ipo", "online_subscription")
-    values["cam_rev_fy2025_growth"] = metrics.change(f.fin("cambricon", "FY2024", "revenue", currency="CNY"),
-                                                     f.fin("cambricon", "FY2025", "revenue", currency="CNY"))
-    values["biren_top5_fy2024"] = f.fin("biren", "FY2024", "top5_customer_share") / 100
+    values["cam_rev_9m2025"] = f.fin("cambricon", "9M-2025", "revenue", currency="CNY")
+    values["cam_profit_9m2025"] = f.fin("cambricon", "9M-2025", "net_profit", currency="CNY")
+    values["biren_customers_fy2024"] = f.fin("biren", "FY2024", "customers")
     values["basket_date"] = deals.BASKET_DATE.strftime("%d %B %Y")
     return values
+
+
+def hindsight(f: Facts) -> dict:
+    """What the chapter can add with the record after the article (for its hindsight notes)."""
+    peak = f.obs("moore-threads", "2025-12-11", "close", currency="CNY")
+    close = f.obs("moore-threads", "2025-12-26", "close", currency="CNY")
+    enflame = f.fin("enflame", "FY2024", "revenue", currency="CNY")
+    public = max(row.known_from for row in enflame.served)
+    return {
+        "h_mt_close_1226": close,
+        "h_mt_fall_from_peak": metrics.change(peak, close),
+        "h_cam_rev_fy2025_growth": metrics.change(f.fin("cambricon", "FY2024", "revenue", currency="CNY"),
+                                                  f.fin("cambricon", "FY2025", "revenue", currency="CNY")),
+        "h_biren_top5_fy2024": f.fin("biren", "FY2024", "top5_customer_share") / 100,
+        "h_ilu_rev_fy2024": f.fin("iluvatar", "FY2024", "revenue", currency="CNY"),
+        "h_enflame_rev_fy2024": enflame,
+        "h_enflame_public": Text(pd.Timestamp(public).strftime("%d %B %Y").lstrip("0"), enflame.served),
+        "h_ilu_filing": f.date_text("iluvatar-hk-ipo", "listing"),
+    }
 
 
 def cambricon_chart(f: Facts) -> alt.Chart:
@@ -167,22 +186,23 @@ def conditions_table(f: Facts) -> pd.DataFrame:
     rows = [
         ("1. Training-grade compute cannot do without GPUs",
          f"GPU start-ups' sales rose fast: Moore Threads' FY2024 revenue was {mt_growth:.1f} times FY2022.",
-         f"Cambricon, an ASIC maker, grew FY2025 revenue by {v['cam_rev_fy2025_growth']:.0%} and turned "
-         "profitable: non-GPU accelerators also win the demand."),
+         f"Cambricon, an ASIC maker, reported CNY {v['cam_rev_9m2025']:,.0f} million of revenue and a CNY "
+         f"{v['cam_profit_9m2025']:,.0f} million profit for the first nine months of 2025: non-GPU accelerators "
+         "also win the demand."),
         ("2. Supply is concentrated and constrained",
          "Not measurable here: the report holds no capacity or foundry data.",
          "Not measurable here."),
         ("3. High switching costs lock customers in",
-         f"Biren's five largest customers took {v['biren_top5_fy2024']:.1%} of its FY2024 revenue: a few buyers "
+         f"Biren sold its computing products to {v['biren_customers_fy2024']:.0f} customers in 2024: a few buyers "
          "committed to one software stack.",
-         "The same concentration means one lost customer moves revenue; lock-in itself is not observed."),
+         "So few customers also means one lost buyer moves revenue; lock-in itself is not observed."),
         ("4. National strategic value",
-         "Biren listed under Chapter 18C (specialist technology) with regulatory clearance; see chapter 3.",
+         "Biren applied to list under Chapter 18C (specialist technology) with regulatory clearance; see chapter 3.",
          "A policy premium is not separable from the rest of the valuation in this data."),
         ("5. A positive feedback loop lifts the premium",
          f"Online tranches subscribed {v['mt_online_sub']:,.0f} and {v['mx_online_sub']:,.0f} times; P/S of "
          f"{v['mt_ps']:,.0f} and {v['mx_ps']:,.0f} times.",
-         f"Loops run both ways: Moore Threads fell {-v['mt_fall_from_peak']:.0%} from its record close of CNY "
-         f"{v['mt_peak_close']:,.2f} to CNY {v['mt_close_1226']:,.2f} within a fortnight."),
+         f"Loops run both ways: Moore Threads fell {-v['mt_fall_to_1217']:.0%} from its record close of CNY "
+         f"{v['mt_peak_close']:,.2f} (11 December) to CNY {v['mt_close_1217']:,.2f} six days later."),
     ]
     return pd.DataFrame(rows, columns=["Condition (article §01)", "Evidence for, in the data", "Evidence against or missing"])

@@ -12,6 +12,7 @@ validated source ids, downloads of files in the repository and inline code.
 """
 from __future__ import annotations
 
+import json
 import numbers
 import re
 import string
@@ -19,7 +20,7 @@ import string
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import charts
+from . import charts, inputs
 from .facts import served_by
 from .schema import KEY_PATTERN
 from .vocabulary import FORMULA_PREFIXES
@@ -81,24 +82,55 @@ def _sources(source_ids) -> str:
     return md(" Sources: ", citation, ".") if citation else ""
 
 
-# Figure and table numbers, per chapter: "Figure 2.3". The text refers to them through glue keys,
-# so a number in a sentence always matches the caption it points to, in the site and the PDF.
-# `served` is the chapter's ledger: every row behind what it shows.
-_numbering = {"chapter": "", "figure": 0, "table": 0, "served": set()}
+HINDSIGHT = "With hindsight"
 
 
-def chapter(label) -> None:
-    """Start a chapter: its figure and table numbers (label: 1, 2, … or A, B, …) and its ledger."""
-    _numbering.update(chapter=str(label), figure=0, table=0, served=set())
+class Chapter:
+    """What a chapter has shown so far: its figure and table numbers ("Figure 2.3"; the text refers to
+    them through glue keys, so a sentence always matches the caption it points to), and its ledger,
+    written to _build/generated/ledger/<page>.json as it grows (collected into key_figures.csv)."""
+
+    def __init__(self, label="", page=None, as_known_on=None):
+        self.label, self.page, self.as_known_on = str(label), page, as_known_on
+        self.counts = {"figure": 0, "table": 0}
+        self.served: set = set()
+        self.glued: dict = {}
+        self.shown: list = []
+
+    def next_label(self, kind: str) -> str:
+        self.counts[kind] += 1
+        return f"{kind.capitalize()} {self.label + '.' if self.label else ''}{self.counts[kind]}"
+
+    def is_hindsight(self, served) -> bool:
+        """Whether anything behind a value became public after the chapter's point in time."""
+        return bool(self.as_known_on) and any(row.known_from > self.as_known_on for row in served)
+
+    def record(self):
+        if not self.page:
+            return
+        path = GENERATED / "ledger" / (self.page.replace("/", "__") + ".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        manifest = {"page": self.page, "chapter": self.label, "as_known_on": self.as_known_on,
+                    "glued": self.glued, "shown": self.shown}
+        path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _next_label(kind: str, key: str | None) -> str:
-    _numbering[kind] += 1
-    prefix = f"{_numbering['chapter']}." if _numbering["chapter"] else ""
-    label = f"{kind.capitalize()} {prefix}{_numbering[kind]}"
-    if key:
-        glue(key, label)
-    return label
+_chapter = Chapter()
+
+
+def _rows(served) -> list:
+    return [[row.table, list(row.key), row.source_id, row.as_of, row.known_from] for row in sorted(served)]
+
+
+def chapter(label, page: str | None = None, as_known_on=None):
+    """Start a chapter: numbering, ledger and views. Returns (facts, later): the data as known on
+    `as_known_on` (the view the chapter's text rests on) and the full record, for hindsight notes."""
+    from .facts import Facts
+
+    global _chapter
+    day = pd.Timestamp(as_known_on).strftime("%Y-%m-%d") if as_known_on is not None else None
+    _chapter = Chapter(label, page, day)
+    return Facts(as_known_on=day), Facts()
 
 
 def plain(value):
@@ -123,7 +155,11 @@ def glue(key: str, value) -> None:
     the rows behind it to the chapter's ledger."""
     from myst_nb import glue as nb_glue
 
-    _numbering["served"] |= served_by(value)
+    served = served_by(value)
+    _chapter.served |= served
+    if served or isinstance(value, numbers.Real) and not isinstance(value, bool):
+        _chapter.glued[key] = {"value": plain(value), "unit": getattr(value, "unit", None), "rows": _rows(served)}
+        _chapter.record()
     nb_glue(key, plain(value), display=False)
 
 
@@ -153,24 +189,41 @@ def source_ids(served) -> list[str]:
 
 
 def _caption(label: str, title: str, caption: str, served) -> str:
-    words = " ".join(part for part in (f"{label}." if label else "", title) if part)
+    """A bold label and title, the caption, and the documents behind the rows; marked as hindsight when
+    any of them became public after the chapter's point in time."""
+    marker = f"{HINDSIGHT} ({_known_after()})." if _chapter.is_hindsight(served) else ""
+    words = " ".join(part for part in (marker, f"{label}." if label else "", title) if part)
     head = strong(words) if words else ""
     return md(head, " " if head and caption else "", caption) + _sources(source_ids(served))
+
+
+def _known_after() -> str:
+    return "public after " + pd.Timestamp(_chapter.as_known_on).strftime("%d %B %Y").lstrip("0")
 
 
 def computed(compute, facts):
     """Run a chart's or a table's computation, returning its result and the rows it was computed from."""
     with facts.recording() as served:
         result = compute(facts)
-    _numbering["served"] |= served
+    _chapter.served |= served
     return result, frozenset(served)
+
+
+def _show(kind: str, key: str | None, title: str, served) -> str:
+    label = _chapter.next_label(kind)
+    if key:
+        glue(key, label)
+    _chapter.shown.append({"label": label, "kind": kind, "key": key, "title": title,
+                           "hindsight": _chapter.is_hindsight(served), "rows": _rows(served)})
+    _chapter.record()
+    return label
 
 
 def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", key: str | None = None) -> None:
     """Compute a chart from `facts` and display it with its static image, then a numbered caption citing
     the documents behind every row it used. `key` glues the figure's label ("Figure 2.3") for the text."""
     chart, served = computed(compute, facts)
-    label = _next_label("figure", key)
+    label = _show("figure", key, title, served)
     display(charts.bundle(chart, alt_text), raw=True)
     display(Markdown(_caption(label, title, caption, served)))
 
@@ -193,7 +246,7 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
     a numbered caption above it. `table` is a computation of `facts` (the caption then cites the rows
     it used), or a frame that holds no data values (a list of the package's tables, say)."""
     frame, served = computed(table, facts) if callable(table) else (table, frozenset())
-    label = _next_label("table", key) if numbered else ""
+    label = _show("table", key, title, served) if numbered else ""
     head = _caption(label, title, caption, served)
     if head:
         display(Markdown(head))
@@ -202,7 +255,7 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
 
 def show_chapter_sources() -> None:
     """The chapter's source list: every document behind a number, a chart or a table it shows."""
-    ids = source_ids(_numbering["served"])
+    ids = source_ids(_chapter.served)
     if ids:
         display(Markdown(md(strong("Sources of this chapter."), f" The {len(ids)} documents behind its numbers, "
                             "charts and tables: ", cite(ids), ".")))
@@ -221,3 +274,15 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_text(frame: pd.DataFrame) -> str:
     """A published CSV: spreadsheet-safe, Unix line ends."""
     return spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
+
+
+GENERATED = inputs.ROOT / "_build" / "generated"
+
+
+def publish_csv(name: str, frame: pd.DataFrame) -> None:
+    """Write a generated download to _build/generated/ (spreadsheet-safe), where its page links it."""
+    path = GENERATED / name
+    text_ = csv_text(frame)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text_:
+        path.write_text(text_, encoding="utf-8")

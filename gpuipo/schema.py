@@ -252,3 +252,33 @@ def text(package: dict) -> str:
     import json
 
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+# The report's own output, published beside the site (gpuipo/keyfigures.py writes it).
+KEY_FIGURES = {
+    "fields": [
+        {"name": "key", "type": "string", "description": "Glue key of the value, figure or table (blank for an unkeyed figure)."},
+        {"name": "chapter", "type": "string", "description": "Chapter (1-5) or appendix (A) that prints it.",
+         "constraints": {"required": True}},
+        {"name": "kind", "type": "string", "description": "value, figure or table.",
+         "constraints": {"required": True, "enum": ["value", "figure", "table"]}},
+        {"name": "value", "type": "number", "description": "The value as computed (before formatting); blank for "
+                                                           "text, figures and tables."},
+        {"name": "unit", "type": "string", "description": "Unit of the value while it keeps one (e.g. 'CNY million', "
+                                                          "'ratio'); 'derived' when arithmetic mixed units; blank when unknown."},
+        {"name": "printed", "type": "string", "description": "The text as printed in the report (for a figure or table, "
+                                                             "its label and title).", "constraints": {"required": True}},
+        {"name": "source_ids", "type": "string", "description": "Space-separated keys (sources.csv) of the documents "
+                                                                "behind every row the value was computed from."},
+        {"name": "as_of_earliest", "type": "date", "description": "Earliest as-of date among those rows."},
+        {"name": "as_of_latest", "type": "date", "description": "Latest as-of date among those rows."},
+        {"name": "known_from_latest", "type": "date", "description": "The day the last of those rows became public: the "
+                                                                     "value could be known from then on."},
+        {"name": "hindsight", "type": "boolean", "description": "True when a row behind it became public after the "
+                                                                "chapter's point in time (22 December 2025 for chapters 1-3).",
+         "constraints": {"required": True}},
+        {"name": "in_hindsight_note", "type": "boolean", "description": "True when it is printed inside a marked "
+                                                                        "hindsight note.", "constraints": {"required": True}},
+    ],
+    "missingValues": [""],
+}

@@ -1,7 +1,10 @@
-"""Sphinx extension: keeps the book in step with data/ and the gpuipo package.
+"""Sphinx extension: keeps the book in step with data/ and the gpuipo package. It wires events and
+computes no figure of the report.
 
-- Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it, and
-  the claims audit as a CSV for download.
+- Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it.
+- Collects the chapters' ledgers into key_figures.csv beside the pages (gpuipo.keyfigures).
+- The chapters write generated files as they run (ledgers, claims_audit.csv); when one is missing
+  while the execution cache would skip running its chapter, the cache is dropped so it runs again.
 - Refuses to build a site whose scripts or styles are missing from _static (the vendored Vega
   runtime above all: without it no chart draws, and nothing else would notice).
 - Jupyter-cache keys notebooks on their code only; when data/ or this package changes, the cached
@@ -13,6 +16,8 @@
 """
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -37,15 +42,6 @@ def _write_if_changed(target: Path, text: str) -> None:
 
 def _write_bibliography(app, config):
     _write_if_changed(Path(app.srcdir) / config.bibtex_bibfiles[0], bibtex(data.load("sources")))
-
-
-def _write_claims_audit(app, config):
-    """Publish the audit as data: _build/generated/claims_audit.csv, linked from the audit chapter."""
-    from .claims import audit, published
-    from .facts import Facts
-    from .publish import csv_text
-
-    _write_if_changed(Path(app.srcdir) / "_build" / "generated" / "claims_audit.csv", csv_text(published(audit(Facts()))))
 
 
 def _commit_date(srcdir) -> str:
@@ -128,12 +124,39 @@ def _drop_damaged_or_stale_cache(app, config):
     cache_stamp = cache / FINGERPRINT_FILE
     if not cache_stamp.exists() or cache_stamp.read_text() != current:
         shutil.rmtree(cache, ignore_errors=True)
+    missing = [path for path in _expected_generated(Path(app.srcdir)) if not path.exists()]
+    if missing:
+        logger.info(f"{len(missing)} generated file(s) missing ({missing[0].name}, ...): running every chapter again")
+        shutil.rmtree(cache, ignore_errors=True)
     doctree_stamp = Path(app.doctreedir) / FINGERPRINT_FILE
-    app.gpuipo_inputs_changed = not doctree_stamp.exists() or doctree_stamp.read_text() != current
+    app.gpuipo_inputs_changed = bool(missing) or not doctree_stamp.exists() or doctree_stamp.read_text() != current
     app.gpuipo_fingerprint = current
 
 
 PDF_MARKER = '<span class="pdf-download"></span>'
+GENERATED_BY_CHAPTERS = (re.compile(r'page="([^"]+)"'), re.compile(r'publish_csv\("([^"]+)"'))
+
+
+def _expected_generated(srcdir: Path) -> list[Path]:
+    """The files the chapters write as they run: their ledgers and the CSVs they publish."""
+    generated = srcdir / "_build" / "generated"
+    expected = []
+    for notebook in sorted(srcdir.glob("*.ipynb")) + sorted(srcdir.glob("*/*.ipynb")):
+        if "_build" in notebook.parts:
+            continue
+        code = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+                         if c["cell_type"] == "code")
+        expected += [generated / "ledger" / (page.replace("/", "__") + ".json")
+                     for page in GENERATED_BY_CHAPTERS[0].findall(code)]
+        expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]
+    return expected
+
+
+def _write_key_figures(app, exception):
+    if exception is None and app.builder.format == "html":
+        from .keyfigures import write
+
+        write(Path(app.srcdir), Path(app.outdir))
 
 
 def _reread_all(app, env, added, changed, removed):
@@ -176,10 +199,10 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("builder-inited", _require_static_files)
     app.connect("build-finished", _ship_pdf)
+    app.connect("build-finished", _write_key_figures)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _link_pdf)
     app.connect("config-inited", _write_bibliography, priority=400)
-    app.connect("config-inited", _write_claims_audit, priority=410)
     app.connect("config-inited", _title_page, priority=420)
     app.connect("config-inited", _drop_damaged_or_stale_cache, priority=450)
     app.connect("env-get-outdated", _reread_all)

@@ -2,6 +2,10 @@
 (rules.py) and the unit conversions (units.py) all read them from here."""
 from datetime import date
 
+# The article under review appeared on this day. Chapters 1-3 rest only on what was public by then;
+# anything later they show sits in a marked hindsight note.
+ARTICLE_DATE = date(2025, 12, 22)
+
 # No date anywhere in data/ may be later than this: a typo such as 2099 is refused, and the
 # "data as of" a reader sees cannot run ahead of the edition. Move it forward with newer data.
 DATA_HORIZON = date(2026, 11, 28)

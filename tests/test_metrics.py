@@ -87,7 +87,7 @@ def test_chapter_figures_from_the_committed_data():
     h = hkmarket.figures(f)
     assert h["catl_cs_base"] == pytest.approx(0.6570, abs=1e-4)
     assert h["catl_cs_upsized"] == pytest.approx(0.5713, abs=1e-4)
-    assert h["biren_cs_upsized"] == pytest.approx(0.5193, abs=1e-4)
+    assert hkmarket.hindsight(f)["h_biren_cs_upsized"] == pytest.approx(0.5193, abs=1e-4)
     assert h["hsi_ytd_1219"] == pytest.approx(0.2807, abs=1e-4)
     assert h["gs_window_days"] == 30
     assert aftermarket.figures(f)["close"] == pytest.approx(34.46, abs=0.005)

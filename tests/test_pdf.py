@@ -38,7 +38,7 @@ def test_pdf_has_every_chapter_and_appendix(text):
 def test_pdf_carries_glued_figures_and_chinese_names(text):
     f = Facts()
     assert f"{biren.figures(f)['rev_fy2024']:,.1f}" in text
-    assert f"{hkmarket.figures(f)['biren_cs_upsized']:.2%}" in text
+    assert f"{hkmarket.hindsight(f)['h_biren_cs_upsized']:.2%}" in text
     assert f"{aftermarket.figures(f)['close']:.2f}" in text
     assert f"{len(claims.audit(f))} checkable" in text
     for name in ("壁仞科技", "寒武纪", "摩尔线程", "沐曦股份", "云掌财经"):

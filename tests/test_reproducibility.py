@@ -56,7 +56,7 @@ def reader_view(site: Path) -> dict:
         parser.feed(page.read_text(encoding="utf-8"))
         view[str(page.relative_to(site))] = {"glued": parser.glued, "tables": parser.tables, "specs": parser.specs}
     downloads = {}
-    for path in sorted((site / "_downloads").rglob("*")):
+    for path in sorted((site / "_downloads").rglob("*")) + [site / "key_figures.csv", site / "key_figures.schema.json"]:
         if path.is_file():
             downloads[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     view["_downloads"] = downloads

@@ -1,0 +1,89 @@
+"""key_figures.csv: every number the chapters print, with its provenance, collected from their ledgers.
+
+As a chapter runs, gpuipo.publish writes its ledger to _build/generated/ledger/<page>.json: each glued
+value with the rows behind it, and each figure and table with the rows it used. This module reads
+those ledgers and the chapters' prose (to know how each value is printed, and whether inside a
+hindsight note) and writes one row per printed value, figure and table. Nothing is computed again.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .publish import csv_text
+
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
+HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)
+
+
+def _prose(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def printed(notebook: Path) -> list[tuple[str, str, bool]]:
+    """(key, format, inside a hindsight note) for every glued value a page prints, in order."""
+    text = _prose(notebook)
+    notes = []
+    for opening in HINDSIGHT_OPEN.finditer(text):
+        fence = opening.group(1)
+        end = re.compile(rf"^{fence}\s*$", re.M).search(text, opening.end())
+        notes.append((opening.start(), end.end() if end else len(text)))
+    return [(m.group(1), m.group(2) or "", any(a <= m.start() < b for a, b in notes)) for m in GLUE_ROLE.finditer(text)]
+
+
+def _dates(rows, field: int) -> list[str]:
+    return sorted(row[field] for row in rows)
+
+
+def rows_for(manifest: dict, notebook: Path) -> list[dict]:
+    cutoff = manifest.get("as_known_on") or ""
+    out = []
+
+    def provenance(rows):
+        known = _dates(rows, 4)
+        as_of = _dates(rows, 3)
+        return {"source_ids": " ".join(sorted({row[2] for row in rows})),
+                "as_of_earliest": as_of[0] if as_of else "", "as_of_latest": as_of[-1] if as_of else "",
+                "known_from_latest": known[-1] if known else "",
+                "hindsight": bool(cutoff and known and known[-1] > cutoff)}
+
+    seen = set()
+    for key, form, in_note in printed(notebook):
+        entry = manifest["glued"].get(key)
+        if entry is None or (key, form) in seen:
+            continue
+        seen.add((key, form))
+        value = entry["value"]
+        shown = ("{:" + form + "}").format(value) if form else str(value)
+        out.append({"key": key, "chapter": manifest["chapter"], "kind": "value",
+                    "value": value if isinstance(value, (int, float)) else None, "unit": entry["unit"] or "",
+                    "printed": shown, **provenance(entry["rows"]), "in_hindsight_note": in_note})
+    for item in manifest["shown"]:
+        out.append({"key": item["key"] or "", "chapter": manifest["chapter"], "kind": item["kind"], "value": None,
+                    "unit": "", "printed": f"{item['label']}. {item['title']}".strip(), **provenance(item["rows"]),
+                    "in_hindsight_note": False})
+    return out
+
+
+def table(root: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted((root / "_build" / "generated" / "ledger").glob("*.json")):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        notebook = root / f"{manifest['page']}.ipynb"
+        if notebook.exists():
+            rows += rows_for(manifest, notebook)
+    columns = [f["name"] for f in schema.KEY_FIGURES["fields"]]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def write(root: Path, outdir: Path) -> None:
+    """key_figures.csv and its Table Schema, beside the site's pages."""
+    frame = table(root)
+    (outdir / "key_figures.csv").write_text(csv_text(frame), encoding="utf-8")
+    (outdir / "key_figures.schema.json").write_text(json.dumps(schema.KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
+                                                    encoding="utf-8")
