@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import charts, inputs
-from .facts import served_by
+from .facts import Facts, served_by
 from .schema import KEY_PATTERN
 from .vocabulary import FORMULA_PREFIXES
 
@@ -83,6 +83,7 @@ def _sources(source_ids) -> str:
 
 
 HINDSIGHT = "With hindsight"
+GENERATED = inputs.ROOT / "_build" / "generated"  # files the chapters write as they run
 
 
 class Chapter:
@@ -125,8 +126,6 @@ def _rows(served) -> list:
 def chapter(label, page: str | None = None, as_known_on=None):
     """Start a chapter: numbering, ledger and views. Returns (facts, later): the data as known on
     `as_known_on` (the view the chapter's text rests on) and the full record, for hindsight notes."""
-    from .facts import Facts
-
     global _chapter
     day = pd.Timestamp(as_known_on).strftime("%Y-%m-%d") if as_known_on is not None else None
     _chapter = Chapter(label, page, day)
@@ -275,8 +274,6 @@ def csv_text(frame: pd.DataFrame) -> str:
     """A published CSV: spreadsheet-safe, Unix line ends."""
     return spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
 
-
-GENERATED = inputs.ROOT / "_build" / "generated"
 
 
 def publish_csv(name: str, frame: pd.DataFrame) -> None:
