@@ -14,6 +14,8 @@ from urllib.parse import quote
 import pandas as pd
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
 from pybtex.style.formatting.unsrt import date
 from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, sentence
@@ -39,7 +41,7 @@ def _raw(name: str):
 
 def entry(row: pd.Series) -> str:
     published = row["published"] if isinstance(row["published"], str) else ""
-    note = f"Kind: {row['kind'].replace('-', ' ')}." + (
+    note = f"Grade {row['grade']}; kind: {row['kind'].replace('-', ' ')}." + (
         f" {row['note']}" if isinstance(row["note"], str) and row["note"] else "")
     fields = {
         # The author field only orders the list (pybtex sorts by author, year, title); the entry
@@ -48,6 +50,8 @@ def entry(row: pd.Series) -> str:
         "publisher": _hold(row["publisher"]),
         "title": _hold(row["title"]),
         "note": _hold(note),
+        # The registry is listed by grade, and each label carries it (style below).
+        "keywords": f"grade-{row['grade']}",
     }
     if published:
         fields["year"] = published[:4]
@@ -65,8 +69,33 @@ def bibtex(sources: pd.DataFrame) -> str:
     return "\n".join(entry(row) for _, row in sources.iterrows())
 
 
+def _grade(entry) -> str:
+    return entry.fields.get("keywords", "").removeprefix("grade-")
+
+
+class ByGrade(AuthorYearTitle):
+    """Grade A first, then B, C and D; by publisher, year and title within a grade."""
+
+    def sorting_key(self, entry):
+        return (_grade(entry),) + super().sorting_key(entry)
+
+
+class GradeLabels(BaseLabelStyle):
+    """[A1], [A2] … [D24]: a citation's label says how authoritative its document is."""
+
+    def format_labels(self, sorted_entries):
+        counts: dict[str, int] = {}
+        for entry in sorted_entries:
+            grade = _grade(entry)
+            counts[grade] = counts.get(grade, 0) + 1
+            yield f"{grade}{counts[grade]}"
+
+
 class SourceStyle(PlainStyle):
-    """pybtex's plain style (numbered, sorted by author, year and title), with every field as written."""
+    """pybtex's plain style with every field as written, sorted by grade and labelled with it."""
+
+    default_sorting_style = STYLE
+    default_label_style = STYLE
 
     def get_misc_template(self, e):
         return toplevel[
@@ -78,4 +107,6 @@ class SourceStyle(PlainStyle):
         ]
 
 
+register_plugin("pybtex.style.sorting", STYLE, ByGrade, force=True)
+register_plugin("pybtex.style.labels", STYLE, GradeLabels, force=True)
 register_plugin("pybtex.style.formatting", STYLE, SourceStyle, force=True)

@@ -6,15 +6,21 @@ import pandas as pd
 
 from . import metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
-from .facts import Facts
+from .facts import Facts, shown
+from .units import convert
+from .vocabulary import LOW_GRADE_MARK, LOW_GRADES
 
 PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
 PERIOD_LABEL = {"FY2022": "2022", "FY2023": "2023", "FY2024": "2024", "H1-2024": "H1 2024", "H1-2025": "H1 2025"}
 
 
 def _fin_rows(f: Facts, metrics_: list[str], periods=PERIODS) -> pd.DataFrame:
+    """Biren's rows for these metrics and periods; amounts also in CNY million (`amount_m`), whatever unit
+    the filing printed them in."""
     rows = f.rows("financials", company_id="biren", metric=list(metrics_), period=list(periods))
     rows["period_label"] = rows["period"].map(PERIOD_LABEL)
+    money = rows["currency"].notna()
+    rows["amount_m"] = [convert(v, u, "million") if m else v for v, u, m in zip(rows["value"], rows["unit"], money)]
     return rows
 
 
@@ -23,23 +29,34 @@ def _fin(f: Facts, period: str, metric: str):
     return f.fin("biren", period, metric, currency="CNY")
 
 
+def _key(period: str) -> str:
+    return period.replace("-", "_").lower()
+
+
+REPORTED = ["FY2022", "FY2023", "FY2024", "H1-2025"]   # the track record, without the overlapping H1 2024
+
+
 def figures(f: Facts) -> dict:
     rev = {p: _fin(f, p, "revenue") for p in PERIODS}
     gp = {p: _fin(f, p, "gross_profit") for p in PERIODS}
-    v = {f"rev_{p.replace('-', '_').lower()}": rev[p] for p in PERIODS}
-    v.update({f"gm_{p.replace('-', '_').lower()}": gp[p] / rev[p] for p in PERIODS})
+    v = {f"rev_{_key(p)}": rev[p] for p in PERIODS}
+    v.update({f"gm_{_key(p)}": gp[p] / rev[p] for p in PERIODS})
     v["rev_multiple_22_24"] = metrics.multiple(rev["FY2022"], rev["FY2024"])
     v["rev_cagr_22_24"] = metrics.cagr(rev["FY2022"], rev["FY2024"], 2)
     v["rev_growth_h1"] = metrics.change(rev["H1-2024"], rev["H1-2025"])
-    for p in ["FY2022", "FY2023", "FY2024", "H1-2025"]:
-        key = p.replace("-", "_").lower()
+    for p in REPORTED:
+        key = _key(p)
         v[f"loss_{key}"] = -_fin(f, p, "net_profit")
         v[f"adj_loss_{key}"] = -_fin(f, p, "adjusted_net_profit")
         v[f"redemption_{key}"] = _fin(f, p, "redemption_liability_charge")
         v[f"gap_{key}"] = v[f"loss_{key}"] - v[f"adj_loss_{key}"]
         v[f"gap_share_redemption_{key}"] = v[f"redemption_{key}"] / v[f"gap_{key}"]
+        v[f"rd_{key}"] = _fin(f, p, "rd_expense")
+        v[f"rd_to_rev_{key}"] = v[f"rd_{key}"] / rev[p]
     v["adj_loss_h1_2024"] = -_fin(f, "H1-2024", "adjusted_net_profit")
-    v["cum_net_loss"] = sum(v[f"loss_{k}"] for k in ("fy2022", "fy2023", "fy2024", "h1_2025"))
+    v["cum_net_loss"] = sum(v[f"loss_{_key(p)}"] for p in REPORTED)
+    v["rd_cumulative"] = sum(v[f"rd_{_key(p)}"] for p in REPORTED)
+    v["rd_to_revenue_cum"] = v["rd_cumulative"] / sum(rev[p] for p in REPORTED)
     v["rd_share_floor"] = _fin(f, "FY2022-H1-2025", "rd_share_of_opex") / 100
     v["rd_headcount"] = f.snapshot("biren", "rd_headcount")
     v["patents_granted"] = f.snapshot("biren", "patents_granted")
@@ -53,10 +70,13 @@ def figures(f: Facts) -> dict:
     v["orders_plus_framework"] = v["orders"] + v["framework"]
     v["customers_fy2024"] = _fin(f, "FY2024", "customers")
     v["customers_h1_2025"] = _fin(f, "H1-2025", "customers")
-    v["cash_jun2025"] = f.snapshot("biren", "cash_and_equivalents", "2025-06-30", unit="million", currency="CNY")
+    for p in ["FY2023", "FY2024", "H1-2025"]:
+        v[f"top5_{_key(p)}"] = _fin(f, p, "top5_customer_share") / 100
     v["borrowings_jun2025"] = f.snapshot("biren", "bank_borrowings", "2025-06-30", unit="million", currency="CNY")
-    v["adj_burn_h1_2025_monthly"] = v["adj_loss_h1_2025"] / 6
-    v["cash_months_at_adj_burn"] = v["cash_jun2025"] / v["adj_burn_h1_2025_monthly"]
+    v["current_ratio_jun2025"] = f.snapshot("biren", "current_ratio", "2025-06-30")
+    v["net_current_liabilities_jun2025"] = -f.snapshot("biren", "net_current_assets", "2025-06-30", unit="million",
+                                                       currency="CNY")
+    v.update({f"{k}": value for k, value in runway(f).items()})
     v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding", currency="CNY")
     v["mlperf_resnet"] = f.number("mlperf_results", benchmark="ResNet-50", scenario="Offline")
     v["mlperf_bert"] = f.number("mlperf_results", benchmark="BERT-99.9", scenario="Offline")
@@ -66,15 +86,74 @@ def figures(f: Facts) -> dict:
     return v
 
 
+# --- cash runway --------------------------------------------------------------------------------------
+# Three monthly burns from the first half of 2025, the last period before the IPO, against two cash bases at
+# the last balance sheet (30 June 2025). Runway = cash ÷ monthly burn, counted from that balance sheet.
+# The IPO's net proceeds enter only with hindsight: the prospectus estimates them in HK dollars, and no
+# HKD rate known on the article's date is in the data; the annual report later gives them in yuan.
+
+LAST_BALANCE_SHEET = "2025-06-30"
+BURNS = {  # key: how the monthly burn is read (all from the first half of 2025)
+    "adj": "Adjusted net loss (non-IFRS)",
+    "stated": "Burn rate the filer states",
+    "cash": "Operating cash outflow plus capital expenditure",
+}
+
+
+def burns(f: Facts) -> dict:
+    """CNY million a month, by basis (see BURNS)."""
+    return {
+        "adj": -_fin(f, "H1-2025", "adjusted_net_profit") / 6,
+        "stated": _fin(f, "H1-2025", "cash_burn_rate_stated"),
+        "cash": (-_fin(f, "H1-2025", "operating_cash_flow") + _fin(f, "H1-2025", "capital_expenditure")) / 6,
+    }
+
+
+def cash_bases(f: Facts) -> dict:
+    """CNY million at the last balance sheet: cash and cash equivalents (the filing's balance sheet) and
+    cash plus cash-like assets (the broader base the filer's burn-rate statement uses)."""
+    return {
+        "equivalents": f.snapshot("biren", "cash_and_equivalents", LAST_BALANCE_SHEET, unit="million", currency="CNY"),
+        "cash_like": f.snapshot("biren", "cash_and_liquid_assets", LAST_BALANCE_SHEET, unit="million", currency="CNY"),
+    }
+
+
+def runway(f: Facts) -> dict:
+    b, cash = burns(f), cash_bases(f)
+    v = {f"burn_{k}": value for k, value in b.items()}
+    v.update({f"cash_{k}_jun2025": value for k, value in cash.items()})
+    for k, burn in b.items():
+        v[f"runway_{k}_equivalents"] = cash["equivalents"] / burn
+        v[f"runway_{k}_cash_like"] = cash["cash_like"] / burn
+    v["stated_to_adj_burn"] = b["stated"] / b["adj"]
+    return v
+
+
+def runway_table(f: Facts) -> pd.DataFrame:
+    v = runway(f)
+    return pd.DataFrame({
+        "Monthly burn, first half of 2025": list(BURNS.values()),
+        "CNY m a month": [shown(v[f"burn_{k}"], ",.1f") for k in BURNS],
+        "Cash and equivalents (months)": [shown(v[f"runway_{k}_equivalents"], ".1f") for k in BURNS],
+        "Cash and cash-like assets (months)": [shown(v[f"runway_{k}_cash_like"], ".1f") for k in BURNS],
+    })
+
+
 def hindsight(f: Facts) -> dict:
     """What later sources add to the chapter (for its hindsight notes)."""
-    revenue = sum(_fin(f, p, "revenue") for p in ["FY2022", "FY2023", "FY2024", "H1-2025"])
-    v = {"h_rd_cumulative": _fin(f, "FY2022-H1-2025", "rd_expense")}
-    v["h_rd_to_revenue_cum"] = v["h_rd_cumulative"] / revenue
-    v["h_employees"] = f.snapshot("biren", "employees")
+    v = {"h_employees": f.snapshot("biren", "employees")}
     v["h_rd_staff_share"] = f.snapshot("biren", "rd_headcount") / v["h_employees"]
-    for p in ["FY2023", "FY2024", "H1-2025"]:
-        v[f"h_top5_{p.replace('-', '_').lower()}"] = _fin(f, p, "top5_customer_share") / 100
+    rev, rev_before = _fin(f, "FY2025", "revenue"), _fin(f, "FY2024", "revenue")
+    v["h_rev_fy2025"] = rev
+    v["h_rev_growth_fy2025"] = metrics.change(rev_before, rev)
+    v["h_gm_fy2025"] = _fin(f, "FY2025", "gross_profit") / rev
+    v["h_rd_fy2025"] = _fin(f, "FY2025", "rd_expense")
+    v["h_rd_growth_fy2025"] = metrics.change(_fin(f, "FY2024", "rd_expense"), v["h_rd_fy2025"])
+    v["h_top5_fy2025"] = _fin(f, "FY2025", "top5_customer_share") / 100
+    v["h_net_proceeds_cny"] = f.term("biren-hk-ipo", "net_proceeds_cny", unit="million", currency="CNY")
+    b, cash = burns(f), cash_bases(f)
+    for k in BURNS:
+        v[f"h_runway_{k}_with_proceeds"] = (cash["cash_like"] + v["h_net_proceeds_cny"]) / b[k]
     return v
 
 
@@ -100,7 +179,7 @@ def milestones_chart(f: Facts):
 
 def revenue_chart(f: Facts):
     rows = _fin_rows(f, ["revenue"])
-    rows["revenue_m"] = rows["value"]
+    rows["revenue_m"] = rows["amount_m"]
     rows["kind"] = rows["period"].str.startswith("FY").map({True: "Full year", False: "First half"})
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
@@ -117,7 +196,7 @@ def margin_chart(f: Facts):
     gp = _fin_rows(f, ["gross_profit"]).set_index("period")
     rows = pd.DataFrame({"period": PERIODS})
     rows["period_label"] = rows["period"].map(PERIOD_LABEL)
-    rows["gross_margin"] = [gp.loc[p, "value"] / rev.loc[p, "value"] for p in PERIODS]
+    rows["gross_margin"] = [gp.loc[p, "amount_m"] / rev.loc[p, "amount_m"] for p in PERIODS]
     chart = alt.Chart(rows).mark_line(point=True).encode(
         x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
         y=alt.Y("gross_margin:Q", title="Gross margin (gross profit ÷ revenue)", axis=alt.Axis(format="%"),
@@ -131,10 +210,14 @@ def margin_chart(f: Facts):
 def loss_chart(f: Facts):
     periods = ["FY2022", "FY2023", "FY2024", "H1-2025"]
     rows = _fin_rows(f, ["net_profit", "adjusted_net_profit", "redemption_liability_charge"], periods)
-    rows["amount_m"] = rows["value"].abs()
-    rows["line"] = rows["metric"].map({"net_profit": "Net loss (IFRS)", "adjusted_net_profit": "Adjusted net loss (non-IFRS)",
-                                       "redemption_liability_charge": "Redemption-liability charge"})
-    order = ["Net loss (IFRS)", "Adjusted net loss (non-IFRS)", "Redemption-liability charge"]
+    rows["amount_m"] = rows["amount_m"].abs()
+    names = {"net_profit": "Net loss (IFRS)", "adjusted_net_profit": "Adjusted net loss (non-IFRS)",
+             "redemption_liability_charge": "Redemption-liability charge"}
+    # A line whose every row rests on a grade C or D source carries the low-authority mark in the legend.
+    low = (f.grades(rows).isin(LOW_GRADES)).groupby(rows["metric"]).all()
+    names = {metric: f"{name} {LOW_GRADE_MARK}" if low.get(metric, False) else name for metric, name in names.items()}
+    rows["line"] = rows["metric"].map(names)
+    order = list(names.values())
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("line:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("amount_m:Q", title="CNY million"),

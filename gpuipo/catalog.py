@@ -45,3 +45,12 @@ def latest_date() -> pd.Timestamp:
             if field["type"] == "date":
                 latest = max(latest, frame[field["name"]].max())
     return latest
+
+
+def grades() -> pd.DataFrame:
+    """The authority grades, what each means, and how many registered sources hold it."""
+    from .vocabulary import GRADES
+
+    counts = data.load("sources")["grade"].value_counts()
+    return pd.DataFrame({"Grade": list(GRADES), "What the document is": list(GRADES.values()),
+                         "Sources": [int(counts.get(grade, 0)) for grade in GRADES]})

@@ -49,16 +49,31 @@ def offer_structure(f: Facts, offerings=(CATL, BIREN)) -> dict[str, dict]:
             for offering in offerings}
 
 
+def prospectus_price(f: Facts, offering: str) -> Fact:
+    """The price a prospectus states its cornerstone share at: the mid-point of a price range, or the
+    fixed (maximum) price where there is no range."""
+    if f.has_term(offering, "price_low") and f.has_term(offering, "price_high"):
+        return (f.term(offering, "price_low", currency="HKD") + f.term(offering, "price_high", currency="HKD")) / 2
+    return f.term(offering, "offer_price", currency="HKD")
+
+
+def issuer_basis_share(f: Facts, offering: str) -> Fact:
+    """Cornerstone shares as a share of the offer on the issuer's own disclosure basis, the same for every
+    deal: the base offer with neither option exercised, at the prospectus price. A cornerstone book fixed
+    in money (HK$ = final shares × final price) buys more shares at a lower prospectus price."""
+    r = offer_layers(f, offering)
+    amount = r["cornerstone"] * r["offer_price"]
+    return metrics.cornerstone_share_by_amount(amount, prospectus_price(f, offering), r["base"])
+
+
 def cornerstone_denominators(f: Facts, offerings=(CATL, BIREN)) -> list[dict]:
     """Cornerstone shares as a share of each possible denominator."""
     rows = []
     for offering in offerings:
         r = offer_layers(f, offering)
-        if offering == BIREN:
-            mid = (f.term(BIREN, "price_low", currency="HKD") + f.term(BIREN, "price_high", currency="HKD")) / 2
-            amount = r["cornerstone"] * r["offer_price"]  # a fixed HK$ commitment
+        if f.has_term(offering, "price_low"):  # a price range: the prospectus's basis differs from the final price
             rows.append({"label": r["label"], "reading": "Base offer, mid-price (prospectus)",
-                         "share": metrics.cornerstone_share_by_amount(amount, mid, r["base"])})
+                         "share": issuer_basis_share(f, offering)})
         rows += [
             {"label": r["label"], "reading": "Base offer, final price", "share": r["cornerstone"] / r["base"]},
             {"label": r["label"], "reading": "Upsized offer, final price", "share": r["cornerstone"] / (r["base"] + r["upsize"])},

@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import data
 from .units import convert
-from .vocabulary import AS_OF_COLUMNS, MONEY_KINDS, PERIOD_END, UNITS
+from .vocabulary import AS_OF_COLUMNS, LOW_GRADE_MARK, LOW_GRADES, MONEY_KINDS, PERIOD_END, STRONG_GRADES, UNITS
 
 
 @dataclass(frozen=True, order=True)
@@ -39,6 +39,9 @@ class Served:
     source_id: str
     as_of: str          # YYYY-MM-DD: the day (or the end of the period) the value refers to
     known_from: str     # YYYY-MM-DD: the first day the value was public
+    grade: str          # the source's authority grade, A to D (vocabulary.GRADES)
+    corroborated_by: str = ""   # a second, independent document giving the same value, if one is named
+    second_grade: str = ""      # its grade
 
 
 def served_by(value) -> frozenset:
@@ -167,6 +170,11 @@ class Facts:
         sources = self._all["sources"]
         return {s: p for s, p in zip(sources["source_id"], sources["published"].fillna(""))}
 
+    @cached_property
+    def _grades(self) -> dict[str, str]:
+        sources = self._all["sources"]
+        return dict(zip(sources["source_id"], sources["grade"]))
+
     def _provenance(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """The key, source, as-of day and first public day of every row of a table."""
         key = data.schema_of(name, self.data_dir)["schema"]["primaryKey"]
@@ -184,8 +192,10 @@ class Facts:
             own = frame["known_from"].map(lambda d: _day(d) if pd.notna(d) else "")
             known_from = own.where(own != "", published)
         keys = list(zip(*(frame[k].map(lambda v: _day(v) if isinstance(v, pd.Timestamp) else str(v)) for k in key)))
-        return pd.DataFrame({"key": keys, "source_id": frame["source_id"], "as_of": as_of, "known_from": known_from},
-                            index=frame.index)
+        second = frame["corroborated_by"].fillna("") if "corroborated_by" in frame else pd.Series("", index=frame.index)
+        return pd.DataFrame({"key": keys, "source_id": frame["source_id"], "as_of": as_of, "known_from": known_from,
+                             "grade": frame["source_id"].map(self._grades), "corroborated_by": second,
+                             "second_grade": second.map(lambda s: self._grades.get(s, ""))}, index=frame.index)
 
     @cached_property
     def _tables(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -205,8 +215,8 @@ class Facts:
         provenance = self._tables[name][1]
         if provenance is None:
             return frozenset()
-        served = frozenset(Served(name, r.key, r.source_id, r.as_of, r.known_from)
-                           for r in provenance.loc[list(index)].itertuples())
+        served = frozenset(Served(name, r.key, r.source_id, r.as_of, r.known_from, r.grade, r.corroborated_by,
+                                  r.second_grade) for r in provenance.loc[list(index)].itertuples())
         for recorder in self._recorders:
             recorder.update(served)
         return served
@@ -228,6 +238,10 @@ class Facts:
         return self._serve(table, [rows.name] if isinstance(rows, pd.Series) else rows.index)
 
     # --- look-ups -----------------------------------------------------------------------------------
+
+    def grades(self, rows: pd.DataFrame) -> pd.Series:
+        """The authority grade of each row's source (A to D)."""
+        return rows["source_id"].map(self._grades)
 
     def sources(self) -> pd.DataFrame:
         """The source registry (a reference list, not facts: never filtered by date)."""
@@ -342,6 +356,32 @@ class Facts:
         row = self.company(company_id)
         name = row["name_en"] if row["name_zh"] == row["name_en"] else f"{row['name_en']} {row['name_zh']}"
         return Text(name, self.served(row))
+
+
+def low_authority(served) -> bool:
+    """Whether every source behind a value is an aggregator, mirror, data vendor, AI summary or content
+    farm (grades C and D): such a figure is marked where it is printed."""
+    return bool(served) and all(row.grade in LOW_GRADES for row in served)
+
+
+def well_sourced(served) -> bool:
+    """The audit's bar for a verdict on the record: every row behind it comes from a grade A or B
+    document, or from two independent grade C documents (the second named in `corroborated_by`)."""
+    def enough(row: Served) -> bool:
+        grades = {row.grade, row.second_grade}
+        return bool(grades & STRONG_GRADES) or (row.grade == "C" and row.second_grade == "C")
+    return bool(served) and all(enough(row) for row in served)
+
+
+def marked(text: str, value) -> str:
+    """`text` (a value as printed) followed by the low-authority mark when every source behind `value`
+    is of grade C or D."""
+    return f"{text}\u00a0{LOW_GRADE_MARK}" if low_authority(served_by(value)) else text   # never wrapped apart
+
+
+def shown(value, spec: str) -> str:
+    """A value formatted with `spec`, marked when it rests only on grade C or D sources."""
+    return marked(format(value, spec), value)
 
 
 def known_by(value, day) -> bool:

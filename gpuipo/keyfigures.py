@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import schema
 from .publish import csv_text
+from .vocabulary import LOW_GRADES
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
 HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)
@@ -40,6 +41,26 @@ def _dates(rows, field: int) -> list[str]:
     return sorted(row[field] for row in rows)
 
 
+def manifests(root: Path) -> dict[str, dict]:
+    """The chapters' ledgers, by page."""
+    found = {}
+    for path in sorted((root / "_build" / "generated" / "ledger").glob("*.json")):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        found[manifest["page"]] = manifest
+    return found
+
+
+def low_authority(rows) -> bool:
+    """Every source behind the rows is of grade C or D (an aggregator, mirror, data vendor, AI summary...)."""
+    return bool(rows) and all(row[5] in LOW_GRADES for row in rows)
+
+
+def low_authority_keys(root: Path) -> dict[str, set]:
+    """Per page, the glued values that rest only on grade C or D sources (marked where printed)."""
+    return {page: {key for key, entry in manifest["glued"].items() if low_authority(entry["rows"])}
+            for page, manifest in manifests(root).items()}
+
+
 def rows_for(manifest: dict, notebook: Path) -> list[dict]:
     cutoff = manifest.get("as_known_on") or ""
     out = []
@@ -47,7 +68,10 @@ def rows_for(manifest: dict, notebook: Path) -> list[dict]:
     def provenance(rows):
         known = _dates(rows, 4)
         as_of = _dates(rows, 3)
+        grades = sorted({row[5] for row in rows})
         return {"source_ids": " ".join(sorted({row[2] for row in rows})),
+                "best_grade": grades[0] if grades else "", "lowest_grade": grades[-1] if grades else "",
+                "low_authority": low_authority(rows),
                 "as_of_earliest": as_of[0] if as_of else "", "as_of_latest": as_of[-1] if as_of else "",
                 "known_from_latest": known[-1] if known else "",
                 "hindsight": bool(cutoff and known and known[-1] > cutoff)}
@@ -72,8 +96,7 @@ def rows_for(manifest: dict, notebook: Path) -> list[dict]:
 
 def table(root: Path) -> pd.DataFrame:
     rows = []
-    for path in sorted((root / "_build" / "generated" / "ledger").glob("*.json")):
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+    for manifest in manifests(root).values():
         notebook = root / f"{manifest['page']}.ipynb"
         if notebook.exists():
             rows += rows_for(manifest, notebook)

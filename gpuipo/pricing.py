@@ -6,7 +6,8 @@ import pandas as pd
 
 from . import deals, metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE
-from .facts import Facts, Text
+from .facts import Facts, Text, served_by, shown
+from .reading import fits
 
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
 
@@ -27,7 +28,21 @@ def cambricon_run(f: Facts) -> dict:
         "cam_all_time_low": f.obs("cambricon", "2022-04-01", "all_time_low", currency="CNY"),
         "cam_offer": f.term("cambricon-star-ipo", "offer_price", currency="CNY"),
         "cam_peak_mcap_bn": f.obs("cambricon", "2025-08-28", "close", "market_cap", unit="billion", currency="CNY"),
+        **article_fold_reading(f, metrics.change(trough, high), metrics.multiple(trough, high)),
     }
+
+
+def article_fold_reading(f: Facts, gain, multiple) -> dict:
+    """The article's "nearly N-fold" read by the report's one rule (gpuipo.reading, as in the claims audit)."""
+    claim = f.row("claims", claim_id="C01-03")
+    stated = f.number("claims", "stated", claim_id="C01-03")
+    decimals, qualifier = int(claim["stated_decimals"]), claim["stated_qualifier"]
+    gain_fits, multiple_fits = (fits(value, stated, decimals, qualifier) for value in (gain, multiple))
+    words = {(True, True): "fits both the gain and the price multiple",
+             (True, False): "fits the gain but not the price multiple",
+             (False, True): "fits the price multiple but not the gain",
+             (False, False): "fits neither the gain nor the price multiple"}[(gain_fits, multiple_fits)]
+    return {"article_cam_fold": stated, "cam_fold_reading": Text(words, served_by(gain) | served_by(multiple) | served_by(stated))}
 
 
 def debut_records(f: Facts) -> list[dict]:
@@ -87,6 +102,7 @@ def figures(f: Facts) -> dict:
     values["cam_rev_9m2025"] = f.fin("cambricon", "9M-2025", "revenue", currency="CNY")
     values["cam_profit_9m2025"] = f.fin("cambricon", "9M-2025", "net_profit", currency="CNY")
     values["biren_customers_fy2024"] = f.fin("biren", "FY2024", "customers")
+    values["biren_top5_fy2024"] = f.fin("biren", "FY2024", "top5_customer_share") / 100
     values["basket_date"] = deals.BASKET_DATE.strftime("%d %B %Y")
     return values
 
@@ -102,7 +118,6 @@ def hindsight(f: Facts) -> dict:
         "h_mt_fall_from_peak": metrics.change(peak, close),
         "h_cam_rev_fy2025_growth": metrics.change(f.fin("cambricon", "FY2024", "revenue", currency="CNY"),
                                                   f.fin("cambricon", "FY2025", "revenue", currency="CNY")),
-        "h_biren_top5_fy2024": f.fin("biren", "FY2024", "top5_customer_share") / 100,
         "h_ilu_rev_fy2024": f.fin("iluvatar", "FY2024", "revenue", currency="CNY"),
         "h_enflame_rev_fy2024": enflame,
         "h_enflame_public": Text(pd.Timestamp(public).strftime("%d %B %Y").lstrip("0"), enflame.served),
@@ -179,30 +194,31 @@ def revenue_chart(f: Facts) -> alt.Chart:
 
 
 def conditions_table(f: Facts) -> pd.DataFrame:
-    """The article's five conditions, each with what this report's data says for and against it."""
+    """The article's five conditions, each with what this report's data says for and against it (a number
+    resting only on grade C or D sources carries the low-authority mark)."""
     v = figures(f)
     mt_growth = metrics.multiple(f.fin("moore-threads", "FY2022", "revenue", currency="CNY"),
                                  f.fin("moore-threads", "FY2024", "revenue", currency="CNY"))
     rows = [
         ("1. Training-grade compute cannot do without GPUs",
-         f"GPU start-ups' sales rose fast: Moore Threads' FY2024 revenue was {mt_growth:.1f} times FY2022.",
-         f"Cambricon, an ASIC maker, reported CNY {v['cam_rev_9m2025']:,.0f} million of revenue and a CNY "
-         f"{v['cam_profit_9m2025']:,.0f} million profit for the first nine months of 2025: non-GPU accelerators "
+         f"GPU start-ups' sales rose fast: Moore Threads' FY2024 revenue was {shown(mt_growth, '.1f')} times FY2022.",
+         f"Cambricon, an ASIC maker, reported CNY {shown(v['cam_rev_9m2025'], ',.0f')} million of revenue and a CNY "
+         f"{shown(v['cam_profit_9m2025'], ',.0f')} million profit for the first nine months of 2025: non-GPU accelerators "
          "also win the demand."),
         ("2. Supply is concentrated and constrained",
          "Not measurable here: the report holds no capacity or foundry data.",
          "Not measurable here."),
         ("3. High switching costs lock customers in",
-         f"Biren sold its computing products to {v['biren_customers_fy2024']:.0f} customers in 2024: a few buyers "
-         "committed to one software stack.",
+         f"Biren sold its computing products to {shown(v['biren_customers_fy2024'], '.0f')} customers in 2024, and the five "
+         f"largest took {shown(v['biren_top5_fy2024'], '.1%')} of revenue: a few buyers committed to one software stack.",
          "So few customers also means one lost buyer moves revenue; lock-in itself is not observed."),
         ("4. National strategic value",
          "Biren applied to list under Chapter 18C (specialist technology) with regulatory clearance; see chapter 3.",
          "A policy premium is not separable from the rest of the valuation in this data."),
         ("5. A positive feedback loop lifts the premium",
-         f"Online tranches subscribed {v['mt_online_sub']:,.0f} and {v['mx_online_sub']:,.0f} times; P/S of "
-         f"{v['mt_ps']:,.0f} and {v['mx_ps']:,.0f} times.",
-         f"Loops run both ways: Moore Threads fell {-v['mt_fall_to_1217']:.0%} from its record close of CNY "
-         f"{v['mt_peak_close']:,.2f} (11 December) to CNY {v['mt_close_1217']:,.2f} six days later."),
+         f"Online tranches subscribed {shown(v['mt_online_sub'], ',.0f')} and {shown(v['mx_online_sub'], ',.0f')} times; P/S of "
+         f"{shown(v['mt_ps'], ',.0f')} and {shown(v['mx_ps'], ',.0f')} times.",
+         f"Loops run both ways: Moore Threads fell {shown(-v['mt_fall_to_1217'], '.0%')} from its record close of CNY "
+         f"{shown(v['mt_peak_close'], ',.2f')} (11 December) to CNY {shown(v['mt_close_1217'], ',.2f')} six days later."),
     ]
     return pd.DataFrame(rows, columns=["Condition (article §01)", "Evidence for, in the data", "Evidence against or missing"])

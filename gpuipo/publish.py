@@ -21,9 +21,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import charts, inputs
-from .facts import Facts, served_by
+from .facts import Facts, low_authority, served_by
 from .schema import KEY_PATTERN
-from .vocabulary import FORMULA_PREFIXES
+from .vocabulary import FORMULA_PREFIXES, LOW_GRADE_MARK
 
 # CommonMark makes any ASCII punctuation character literal when a backslash precedes it, and every
 # MyST construct (roles, directives, targets, HTML, links, emphasis, tables) starts with one.
@@ -31,6 +31,7 @@ _PUNCTUATION = set(string.punctuation)
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _RELATIVE_PATH = re.compile(r"(\.\./)*([A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?([eE][+-]?[0-9]+)?%?")
+_NUMBER_SHOWN = re.compile(_NUMBER.pattern + f"(\u00a0{LOW_GRADE_MARK})?")  # a table cell, perhaps marked low-authority
 
 
 class Markup(str):
@@ -120,7 +121,7 @@ _chapter = Chapter()
 
 
 def _rows(served) -> list:
-    return [[row.table, list(row.key), row.source_id, row.as_of, row.known_from] for row in sorted(served)]
+    return [[row.table, list(row.key), row.source_id, row.as_of, row.known_from, row.grade] for row in sorted(served)]
 
 
 def chapter(label, page: str | None = None, as_known_on=None):
@@ -187,13 +188,23 @@ def source_ids(served) -> list[str]:
     return sorted({row.source_id for row in served})
 
 
-def _caption(label: str, title: str, caption: str, served) -> str:
+LOW_AUTHORITY_NOTE = "(an aggregator, a copy, a data vendor or an AI-written summary)"
+
+
+def _caption(label: str, title: str, caption: str, served, marks_inside: bool = False) -> str:
     """A bold label and title, the caption, and the documents behind the rows; marked as hindsight when
-    any of them became public after the chapter's point in time."""
+    any of them became public after the chapter's point in time, and low-authority when all of them are
+    of grade C or D (or, with `marks_inside`, saying what the marks on some of its values mean)."""
     marker = f"{HINDSIGHT} ({_known_after()})." if _chapter.is_hindsight(served) else ""
     words = " ".join(part for part in (marker, f"{label}." if label else "", title) if part)
     head = strong(words) if words else ""
-    return md(head, " " if head and caption else "", caption) + _sources(source_ids(served))
+    if low_authority(served):
+        weak = md(f" {LOW_GRADE_MARK} Every source behind it is of grade C or D {LOW_AUTHORITY_NOTE}.")
+    elif marks_inside:
+        weak = md(f" {LOW_GRADE_MARK} marks a value whose every source is of grade C or D {LOW_AUTHORITY_NOTE}.")
+    else:
+        weak = ""
+    return md(head, " " if head and caption else "", caption) + _sources(source_ids(served)) + weak
 
 
 def _known_after() -> str:
@@ -224,7 +235,7 @@ def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", 
     chart, served = computed(compute, facts)
     label = _show("figure", key, title, served)
     display(charts.bundle(chart, alt_text), raw=True)
-    display(Markdown(_caption(label, title, caption, served)))
+    display(Markdown(_caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())))
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -232,7 +243,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     def cells(values):
         return "| " + " | ".join(text(v) for v in values) + " |"
 
-    align = ["---:" if frame[c].map(lambda v: bool(_NUMBER.fullmatch(str(v)))).all() and len(frame) else "---"
+    align = ["---:" if frame[c].map(lambda v: bool(_NUMBER_SHOWN.fullmatch(str(v)))).all() and len(frame) else "---"
              for c in frame.columns]
     lines = [cells(frame.columns), "| " + " | ".join(align) + " |"]
     lines += [cells(row) for row in frame.itertuples(index=False)]
@@ -246,7 +257,7 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
     it used), or a frame that holds no data values (a list of the package's tables, say)."""
     frame, served = computed(table, facts) if callable(table) else (table, frozenset())
     label = _show("table", key, title, served) if numbered else ""
-    head = _caption(label, title, caption, served)
+    head = _caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in frame.to_csv(index=False))
     if head:
         display(Markdown(head))
     display(Markdown(markdown_table(frame)))
@@ -257,7 +268,10 @@ def show_chapter_sources() -> None:
     ids = source_ids(_chapter.served)
     if ids:
         display(Markdown(md(strong("Sources of this chapter."), f" The {len(ids)} documents behind its numbers, "
-                            "charts and tables: ", cite(ids), ".")))
+                            "charts and tables: ", cite(ids), f". A {LOW_GRADE_MARK} after a number, or in a "
+                            "caption, marks a figure whose every source is of grade C or D: an aggregator, a copy "
+                            "of another document, a data vendor's page or an AI-written summary (see the "
+                            "methodology).")))
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,20 +5,21 @@ A row rule takes one table's rows (dicts of raw strings) and yields `(row_index,
 a package rule takes every table's rows and yields `(table, row_index, column, message)`.
 row_index is 0-based over data rows.
 """
+import re
 from calendar import monthrange
 from collections import defaultdict
 from datetime import date
 
-from .vocabulary import (DATA_HORIZON, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES, PERIOD_END,
+from .vocabulary import (DATA_HORIZON, KIND_GRADES, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES, PERIOD_END,
                          SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
 
 # Financial metrics that cannot be negative; profit lines are signed.
 NON_NEGATIVE_METRICS = {
     "revenue", "gross_profit", "rd_expense", "rd_share_of_opex", "top5_customer_share", "customers",
-    "loss_before_tax", "redemption_liability_charge",
+    "loss_before_tax", "redemption_liability_charge", "capital_expenditure", "cash_burn_rate_stated",
 }
 # Snapshot figures that can go below zero.
-SIGNED_SNAPSHOTS = {"net_current_assets"}
+SIGNED_SNAPSHOTS = {"net_current_assets"}  # (total_liabilities exceeding total_assets shows as a deficit in the text)
 # The company whose founding is on record (biren_milestones, product 'company').
 FOUNDING_MILESTONES = {"biren": "company"}
 
@@ -86,10 +87,16 @@ def prices_above_zero(rows):
             yield i, "value", f"a price per share must be above zero (got {row['value']})"
 
 
+# Addresses a reader cannot open: university library proxies and campus VPN gateways.
+PROXY_HOST = re.compile(r"^https?://[^/]*(proxy|ezproxy|idm\.oclc\.org|webvpn)[^/]*/", re.IGNORECASE)
+
+
 def source_has_address(rows):
     for i, row in enumerate(rows):
         if not row.get("url") and row.get("kind") != "subject-article":
             yield i, "url", "every source except the subject article needs a URL"
+        elif PROXY_HOST.match(row.get("url", "")):
+            yield i, "url", "a library proxy or VPN address no reader can open: give the document's own address"
 
 
 def dated_or_explained(rows):
@@ -97,6 +104,14 @@ def dated_or_explained(rows):
         if len(row["published"]) != 10 and not row["undated_reason"]:
             yield i, "undated_reason", ("the source has no day of publication, so say why (and give each row citing it a "
                                         "known_from date)")
+
+
+def grade_fits_kind(rows):
+    """A grade says what the document is, so it must agree with its kind (press is B or C)."""
+    for i, row in enumerate(rows):
+        allowed = KIND_GRADES.get(row["kind"], "")
+        if row["grade"] not in allowed:
+            yield i, "grade", f"a {row['kind']} document is graded {' or '.join(allowed)}, not {row['grade']}"
 
 
 def fx_distinct_currencies(rows):
@@ -184,6 +199,21 @@ def source_kind_fits_table(tables):
                                               f"{', '.join(sorted(TABLE_KINDS[table]))}; '{row['source_id']}' is of kind {kind}")
 
 
+def corroboration_is_independent(tables):
+    """A named corroboration is a second document from another publisher, on a row marked corroborated."""
+    publisher = {row["source_id"]: row["publisher"].strip().casefold() for row in tables["sources"]}
+    for table, rows in tables.items():
+        for i, row in enumerate(rows):
+            second = row.get("corroborated_by", "")
+            if not second or second not in publisher:
+                continue
+            if row.get("reliability") != "corroborated":
+                yield table, i, "reliability", f"the row names a corroborating source ('{second}'), so it is corroborated"
+            if second == row["source_id"] or publisher[second] == publisher.get(row["source_id"]):
+                yield table, i, "corroborated_by", (f"'{second}' is not independent of '{row['source_id']}' "
+                                                    "(same document or same publisher)")
+
+
 def listing_after_founding(tables):
     founded = {}
     for row in tables["biren_milestones"]:
@@ -213,7 +243,7 @@ def offer_price_within_range(tables):
 
 
 ROW_RULES = {
-    "sources": [source_has_address, dated_or_explained],
+    "sources": [source_has_address, dated_or_explained, grade_fits_kind],
     "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series],
     "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series],
     "offering_terms": [currency_matches_unit, prices_above_zero],
@@ -229,4 +259,5 @@ for _table in PERCENT_OF_WHOLE_TABLES:
     ROW_RULES[_table].append(percent_of_a_whole)
 
 PACKAGE_RULES = [sources_not_from_the_future, observed_before_published, known_from_when_undated, known_after_it_happened,
-                 source_kind_fits_table, listing_after_founding, offer_price_within_range]
+                 source_kind_fits_table, corroboration_is_independent, listing_after_founding,
+                 offer_price_within_range]

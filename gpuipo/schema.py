@@ -2,8 +2,8 @@
 contain. tools/write_datapackage.py writes it; the validator refuses a datapackage.json that differs,
 so a hand edit cannot drop a constraint unnoticed.
 """
-from .vocabulary import (CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, MONEY_UNITS, OTHER_UNITS, PERIODS, QUALIFIERS,
-                         RELIABILITY, SOURCE_KINDS)
+from .vocabulary import (CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
+                         OTHER_UNITS, PERIODS, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 # Only web addresses: no other scheme, and nothing that could end an attribute or a LaTeX argument.
@@ -31,10 +31,13 @@ KNOWN = f("known_from", "date", "First day the value was public. Required when t
           "(sources.csv says why in undated_reason); otherwise blank, and the source's date applies.", required=False)
 RELI = f("reliability", "string", "corroborated: a second independent source agrees; single-source: only one "
          "source found; low-authority: only a weak source.", enum=RELIABILITY)
+CORROBORATED = f("corroborated_by", "string", "Key of a second, independent document that gives the same value "
+                 "(see sources.csv); blank if none is on record. The claims audit counts a corroboration only "
+                 "when it is named here.", required=False)
 NOTE = f("note", "string", "Caveats, disagreements between sources and alternatives, in words.", required=False)
-UNIT = f("unit", "string", "Unit of `value`. Money units: per_share (currency per share), million, "
-         "hundred_million (亿), billion; others: shares, million_shares, count, times, percent, persons, "
-         "rank, days, months.", enum=MONEY_UNITS + OTHER_UNITS)
+UNIT = f("unit", "string", "Unit of `value`: " + ", ".join(MONEY_UNITS) + " for money (per_share is currency per "
+         "share; ten_thousand is 万, hundred_million 亿); " + ", ".join(OTHER_UNITS) + " otherwise.",
+         enum=MONEY_UNITS + OTHER_UNITS)
 CURRENCY = f("currency", "string", "ISO 4217 currency of a money value as reported; blank for non-money "
              "units.", required=False, enum=CURRENCIES)
 QUAL = f("qualifier", "string", "How the source states the value: exact, about (rounded or approximate), "
@@ -52,7 +55,9 @@ RESOURCES = [
           "it gives its own known_from).", required=False),
         f("url", "string", "Where to read it; blank only for the subject article, which has no stable "
           "address.", required=False, pattern=URL_PATTERN),
-        f("kind", "string", "What sort of source it is.", enum=SOURCE_KINDS),
+        f("kind", "string", "What the document is (not what it quotes).", enum=SOURCE_KINDS),
+        f("grade", "string", "Authority grade, by what the document is: A primary; B named reputable press or broker; "
+          "C aggregator, mirror, data vendor, minor site; D AI-written summary, content farm.", enum=list(GRADES)),
         NOTE,
     ], ["source_id"], []),
     ("companies", "Companies in the report.", [
@@ -83,12 +88,13 @@ RESOURCES = [
             "shares_outstanding_at_listing", "shares_outstanding_2025", "gross_proceeds",
             "gross_proceeds_with_greenshoe", "listing_expenses", "net_proceeds", "cornerstone_count",
             "cornerstone_amount", "cornerstone_shares", "cornerstone_share_stated",
-            "cornerstone_share_all_options_stated", "hk_subscription", "intl_subscription",
+            "cornerstone_share_all_options_stated", "hk_subscription", "intl_subscription", "net_proceeds_estimate_mid",
+            "greenshoe_net_proceeds", "shares_outstanding_after_greenshoe", "net_proceeds_cny",
             "online_subscription", "valid_applications", "placees", "board_lot",
             "csrc_approved_max_shares", "discount_stated"]),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL,
         f("as_of", "date", "Date of the document the term is read from (prospectus, allotment, later notice)."),
-        SOURCE, KNOWN, RELI, NOTE,
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["offering_id", "term"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("offering_dates", "Key dates of each offering.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
@@ -103,22 +109,24 @@ RESOURCES = [
         f("company_id", "string", "Company (see companies.csv)."),
         f("period", "string", "Reporting period: FY = calendar fiscal year, H1 = six months to 30 June, Q1 = "
           "three months to 31 March, 9M = nine months to 30 September; a range means cumulative.", enum=PERIODS),
-        f("metric", "string", "Which figure. Profit items are signed (a loss is negative); "
-          "loss_before_tax and redemption_liability_charge are positive amounts.", enum=[
+        f("metric", "string", "Which figure. Profit items and operating_cash_flow are signed (a loss or an outflow "
+          "is negative); loss_before_tax, redemption_liability_charge, capital_expenditure and cash_burn_rate_stated "
+          "(the filer's stated average monthly cash burn) are positive amounts.", enum=[
             "revenue", "gross_profit", "operating_profit", "net_profit", "adjusted_net_profit",
             "loss_before_tax", "redemption_liability_charge", "rd_expense", "rd_share_of_opex",
-            "top5_customer_share", "customers"]),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
+            "top5_customer_share", "customers", "operating_cash_flow", "capital_expenditure", "cash_burn_rate_stated"]),
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["company_id", "period", "metric"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("company_snapshots", "Point-in-time company figures (balance sheet, orders, patents, staff).", [
         f("company_id", "string", "Company (see companies.csv)."),
         f("metric", "string", "Which figure.", enum=[
-            "cash_and_equivalents", "bank_borrowings", "net_current_assets", "pre_ipo_funding",
+            "cash_and_equivalents", "cash_and_liquid_assets", "total_assets", "total_liabilities", "current_ratio",
+            "bank_borrowings", "net_current_assets", "pre_ipo_funding",
             "rd_headcount", "employees", "patents_granted", "patent_applications_pending",
             "binding_orders_value", "binding_orders_count", "framework_and_contracts_value",
             "framework_agreements_count"]),
         f("as_of", "date", "Date the figure is as of."),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["company_id", "metric", "as_of"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("market_observations", "Dated share prices and market capitalisations.", [
         f("company_id", "string", "Company (see companies.csv)."),
@@ -127,13 +135,13 @@ RESOURCES = [
         f("kind", "string", "Which price of the day or period.", enum=[
             "open", "close", "intraday_high", "intraday_low", "record_high", "all_time_low", "period_low"]),
         f("measure", "string", "price (per share) or market_cap.", enum=["price", "market_cap"]),
-        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
+        dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["company_id", "date", "kind", "measure"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("index_levels", "Closing levels of Hong Kong indices.", [
         f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
         f("date", "date", "Trading day."),
         f("close", "number", "Closing level.", unit="index points", minimum=0),
-        SOURCE, KNOWN, RELI, NOTE,
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["index_id", "date"], [source_fk()]),
     ("index_changes", "Index changes as published, where the levels behind them are not in index_levels.", [
         f("index_id", "string", "HSI or HSTECH.", enum=["HSI", "HSTECH"]),
@@ -141,13 +149,13 @@ RESOURCES = [
         f("end_date", "date", "End date."),
         f("change", "number", "Change over the period.", unit="percent"),
         f("unit", "string", "Always percent.", enum=["percent"]),
-        SOURCE, KNOWN, RELI, NOTE,
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["index_id", "start_date", "end_date"], [source_fk()]),
     ("southbound_flows", "Southbound Stock Connect net buying of Hong Kong shares by mainland investors.", [
         f("as_of", "date", "Date the total runs to."),
         f("measure", "string", "year_to_date (from 1 January) or since_launch (cumulative since November "
           "2014).", enum=["year_to_date", "since_launch"]),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["as_of", "measure"], [source_fk()]),
     ("hk_ipo_market", "Hong Kong IPO market totals and global ranking, by compiler.", [
         f("period", "string", "Period covered.", enum=PERIODS),
@@ -155,13 +163,13 @@ RESOURCES = [
           enum=["ipo_count", "funds_raised", "global_rank"]),
         f("compiler", "string", "Who compiled the figure (methods differ)."),
         f("as_of", "date", "Date of the figure (an estimate may predate the period's end)."),
-        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, NOTE,
+        VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["period", "measure", "compiler", "as_of"], [source_fk()]),
     ("largest_hk_ipos_2025", "The largest Hong Kong IPOs of 2025 by funds raised.", [
         f("company", "string", "Issuer (English)."),
         f("name_zh", "string", "Issuer (Chinese)."),
         dict(f("proceeds", "number", "Funds raised.", unit="see `unit` column"), constraints={"required": True, "minimum": 0}),
-        UNIT, CURRENCY, f("as_of", "date", "Date of the ranking."), SOURCE, KNOWN, RELI, NOTE,
+        UNIT, CURRENCY, f("as_of", "date", "Date of the ranking."), SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["company"], [source_fk()]),
     ("fx_rates", "Exchange rates: base_amount of base_currency equals quote_amount of quote_currency.", [
         f("date", "date", "Date of the rate."),
@@ -179,7 +187,7 @@ RESOURCES = [
         f("description", "string", "What the parameter is."),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY,
         f("as_of", "date", "In force from, or (for observed practice) the date of the filing that shows it."),
-        SOURCE, KNOWN, RELI, NOTE,
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["rule_id"], [source_fk()]),
     ("biren_milestones", "Biren Technology: product and corporate milestones.", [
         f("date", "date", "Date; for month or year precision, the first day of that month or year."),
@@ -187,7 +195,7 @@ RESOURCES = [
         f("product", "string", "Product or track."),
         f("event", "string", "What happened."),
         f("status", "string", "done or planned.", enum=["done", "planned"]),
-        SOURCE, KNOWN, RELI, NOTE,
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["date", "event"], [source_fk()]),
     ("mlperf_results", "MLPerf results as published by MLCommons.", [
         f("round", "string", "MLPerf round."),
@@ -208,6 +216,8 @@ RESOURCES = [
         f("section", "string", "Article section: 01 pricing logic, 02 Biren's technology and business, 03 conclusion.",
           enum=["01", "02", "03"]),
         f("claim", "string", "The claim, paraphrased in English."),
+        f("claim_kind", "string", "figure (a number, date or yes/no); superlative (first, only, largest: confirmed "
+          "only against a complete set); company-statement (only the company could know).", enum=CLAIM_KINDS),
         f("excerpt_zh", "string", "A few characters of the article around the figure, to find it (not to republish)."),
         f("stated", "number", "The figure as the article prints it, in `stated_unit`.", required=False, unit="see `stated_unit`"),
         f("stated_decimals", "integer", "Decimals the article prints; sets the precision a match needs.",
@@ -216,7 +226,8 @@ RESOURCES = [
         f("stated_unit", "string", "Unit of `stated`.", enum=[
             "per_share_cny", "times", "percent", "ten_thousand_cny", "hundred_million_cny", "trillion_hkd",
             "count", "year", "month", "days", "minutes", "rank", "ranking", "boolean", "date"]),
-        f("stated_qualifier", "string", "exact; about (约, 近); more_than (超过, 突破, 余).", enum=QUALIFIERS),
+        f("stated_qualifier", "string", "exact; about (约); nearly (近); more_than (超过, 突破, 余).",
+          enum=CLAIM_QUALIFIERS),
         f("check_against", "string", "What the claim is checked against: which data, computation and definition."),
         f("target", "string", "Key of the recomputation in gpuipo.claims; blank when the data cannot check the claim.",
           required=False, enum=CLAIM_TARGETS),
@@ -229,6 +240,8 @@ def descriptor() -> dict:
     resources = []
     for name, description, fields, primary_key, foreign_keys in RESOURCES:
         schema = {"fields": fields, "primaryKey": primary_key, "missingValues": [""]}
+        if CORROBORATED in fields:
+            foreign_keys = foreign_keys + [source_fk("corroborated_by")]
         if foreign_keys:
             schema["foreignKeys"] = foreign_keys
         resources.append({
@@ -270,6 +283,13 @@ KEY_FIGURES = {
                                                              "its label and title).", "constraints": {"required": True}},
         {"name": "source_ids", "type": "string", "description": "Space-separated keys (sources.csv) of the documents "
                                                                 "behind every row the value was computed from."},
+        {"name": "best_grade", "type": "string", "description": "The highest authority grade among those documents (A-D).",
+         "constraints": {"enum": ["A", "B", "C", "D"]}},
+        {"name": "lowest_grade", "type": "string", "description": "The lowest authority grade among those documents (A-D).",
+         "constraints": {"enum": ["A", "B", "C", "D"]}},
+        {"name": "low_authority", "type": "boolean", "description": "True when every one of those documents is of grade C "
+                                                                    "or D; the report marks such a figure where it prints it.",
+         "constraints": {"required": True}},
         {"name": "as_of_earliest", "type": "date", "description": "Earliest as-of date among those rows."},
         {"name": "as_of_latest", "type": "date", "description": "Latest as-of date among those rows."},
         {"name": "known_from_latest", "type": "date", "description": "The day the last of those rows became public: the "

@@ -22,7 +22,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from docutils import nodes
+from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import data, inputs
@@ -152,6 +155,44 @@ def _expected_generated(srcdir: Path) -> list[Path]:
     return expected
 
 
+class KeyedPasteText(PasteTextRole):
+    """myst-nb's {glue:text} role, keeping the glue key on the node it makes, so that a value resting only
+    on grade C or D sources can be marked where it is printed (MarkLowAuthority)."""
+
+    def run(self):
+        made, messages = super().run()
+        key = self.text.rsplit("::", 1)[-1]
+        key = key.split(":", 1)[0]
+        for node in made:
+            # The page as well: the LaTeX builder post-transforms one merged document, named after the root.
+            node["glue_key"], node["glue_page"] = key, self.document.settings.env.docname
+        return made, messages
+
+
+class MarkLowAuthority(SphinxPostTransform):
+    """Put the low-authority mark after every printed value whose sources are all of grade C or D."""
+
+    default_priority = 4  # before myst-nb resolves cross-page glue (5), while the pending nodes name their key
+
+    def apply(self, **kwargs):
+        from myst_nb.ext.glue.utils import PendingGlueReference
+
+        from .keyfigures import low_authority_keys
+        from .vocabulary import LOW_GRADE_MARK
+
+        weak = low_authority_keys(Path(self.env.srcdir))
+        for node in list(self.document.findall(nodes.Element)):
+            if isinstance(node, PendingGlueReference):
+                page, key = node.refdoc, node.key
+            elif "glue_key" in node.attributes:
+                page, key = node["glue_page"], node["glue_key"]
+            else:
+                continue
+            if key in weak.get(page, ()):
+                node.parent.insert(node.parent.index(node) + 1,
+                                   nodes.superscript(LOW_GRADE_MARK, LOW_GRADE_MARK, classes=["low-authority"]))
+
+
 def _write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
         from .keyfigures import write
@@ -197,6 +238,8 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_role_to_domain("glue", "text", KeyedPasteText(), override=True)
+    app.add_post_transform(MarkLowAuthority)
     app.connect("builder-inited", _require_static_files)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)

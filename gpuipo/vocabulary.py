@@ -14,6 +14,7 @@ DATA_HORIZON = date(2026, 11, 28)
 # a scale of None means the unit does not rescale (a ratio, a rank, a duration).
 UNITS = {
     "per_share": ("price", 1.0),
+    "thousand": ("amount", 1e3),
     "ten_thousand": ("amount", 1e4),
     "million": ("amount", 1e6),
     "hundred_million": ("amount", 1e8),
@@ -30,19 +31,49 @@ UNITS = {
     "months": ("months", None),
 }
 MONEY_KINDS = {"price", "amount"}
-# The units a CSV may use for `value` (trillion and ten_thousand exist for conversions only).
-MONEY_UNITS = ["per_share", "million", "hundred_million", "billion"]
+# The units a CSV may use for `value` (trillion exists for conversions only): filings print RMB'000,
+# Chinese press 万 and 亿.
+MONEY_UNITS = ["per_share", "thousand", "ten_thousand", "million", "hundred_million", "billion"]
 OTHER_UNITS = ["shares", "million_shares", "count", "times", "percent", "persons", "rank", "days", "months"]
 
 CURRENCIES = ["CNY", "HKD", "USD"]
 FX_CURRENCIES = ["CNY", "CNH", "HKD", "USD"]
 RELIABILITY = ["corroborated", "single-source", "low-authority"]
 QUALIFIERS = ["exact", "about", "more_than"]
+# The article's words for an approximate number (claims.csv, stated_qualifier): 约 about, 近 nearly,
+# 超过 / 突破 / 余 more than.
+CLAIM_QUALIFIERS = QUALIFIERS + ["nearly"]
+# How far a recomputed value may sit from a stated one, as a share of the stated value: "about N" is
+# within 5% either side, "nearly N" within 10% below (and not above). Both windows are a tenth of N wide.
+# "exact" allows half a unit of the last printed digit; "more than N" needs N or more at the printed precision.
+TOLERANCES = {"about": 0.05, "nearly": 0.10}
 PERIODS = ["FY2022", "FY2023", "FY2024", "FY2025", "H1-2024", "H1-2025", "Q1-2025", "9M-2025",
            "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026"]  # each with its last day in PERIOD_END
 
+# What a source document is (not what it quotes): a copy of a press article on another site is a
+# mirror, a newspaper's text republished by a content site is a mirror too.
 SOURCE_KINDS = ["subject-article", "primary-filing", "exchange", "index-publisher", "benchmark-publisher",
-                "broker-research", "data-vendor", "press", "aggregator"]
+                "broker-research", "press", "data-vendor", "aggregator", "mirror", "ai-summary", "content-farm"]
+
+# Authority grades, by what the document is.
+GRADES = {
+    "A": "primary: a filing or exchange notice, an index publisher's or benchmark body's own release, "
+         "the company's own results (and the article under review, for what it says)",
+    "B": "a named, reputable news organisation's or broker's own document",
+    "C": "an aggregator, a mirror or copy of another document, a data vendor's page, a minor news site",
+    "D": "an AI-written summary, a content farm, an undated string",
+}
+# The grades each kind can have (press runs from reputable originals, B, to minor sites, C).
+KIND_GRADES = {
+    "subject-article": "A", "primary-filing": "A", "exchange": "A", "index-publisher": "A", "benchmark-publisher": "A",
+    "broker-research": "B", "press": "BC", "data-vendor": "C", "aggregator": "C", "mirror": "C",
+    "ai-summary": "D", "content-farm": "D",
+}
+# A figure whose sources are all of these grades is marked where it is printed.
+LOW_GRADES = {"C", "D"}
+STRONG_GRADES = {"A", "B"}
+LOW_GRADE_MARK = "◇"
+
 # A specialist publisher is an authority only on its speciality: an index publisher's document
 # cannot be the source of a company's revenue, nor the article under review the source of a fact.
 SPECIALIST_KIND_TABLES = {
@@ -92,12 +123,20 @@ PERCENT_OF_WHOLE_TABLES = {"financials", "company_snapshots", "offering_terms", 
 CLAIM_TARGETS = [
     "cambricon_2023_low", "cambricon_record_price", "cambricon_trough_to_peak", "moore_day1_change",
     "moore_day1_mcap", "metax_day1_change", "metax_day1_mcap", "biren_founded_year", "biren_revenue_fy2022",
-    "biren_revenue_fy2024", "biren_adj_loss_fy2023", "biren_adj_loss_fy2024", "biren_patents_filed",
-    "biren_patents_granted", "biren_binding_orders", "biren_framework_value", "biren_loss_narrowed",
-    "hsi_2025_ytd", "hstech_2025_ytd", "southbound_ytd_1215", "southbound_since_launch", "catl_cornerstone_count",
-    "catl_cornerstone_share", "biren_cornerstone_count", "biren_cornerstone_share", "biren_greenshoe_pct",
-    "biren_offer_open", "biren_listing_date", "biren_first_hk_gpu", "catl_listing_date",
+    "biren_revenue_fy2024", "biren_adj_loss_fy2023", "biren_adj_loss_fy2024", "biren_rd_fy2022", "biren_rd_fy2023",
+    "biren_rd_fy2024", "biren_patents_filed", "biren_patents_granted", "biren_binding_orders",
+    "biren_framework_value", "biren_loss_narrowed", "hsi_2025_ytd", "hstech_2025_ytd", "southbound_ytd_1215",
+    "southbound_since_launch", "catl_cornerstone_count", "catl_cornerstone_share", "biren_cornerstone_count",
+    "biren_cornerstone_share", "biren_greenshoe_pct", "biren_offer_open", "biren_listing_date",
+    "biren_first_hk_gpu", "star_market_value_ranks", "catl_listing_date",
 ]
+
+# What a claim is, for the verdict rule: a figure (a number, a date, a yes or no) is matched against its
+# readings; a superlative (first, only, largest) is confirmed only against a complete set and refuted by
+# one counter-example; a company statement is something only the company could know.
+CLAIM_KINDS = ["figure", "superlative", "company-statement"]
+# The verdicts, in the order the report shows them.
+VERDICTS = ["confirmed", "rounded", "depends-on-definition", "contradicted", "company statement", "not yet sourced"]
 
 # Characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

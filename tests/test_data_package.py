@@ -32,7 +32,7 @@ CORRUPTIONS = {
     "duplicate primary key": (lambda d: duplicate_row(d, "index_levels", 1), "index_levels.csv", "index_id+date", 13),
     "impossible date": (lambda d: set_cell(d, "offering_dates", 2, "date", "2025-02-30"), "offering_dates.csv", "date", 2),
     "empty file": (lambda d: empty_file(d, "southbound_flows"), "southbound_flows.csv",
-                   "as_of,measure,value,unit,currency,qualifier,source_id,known_from,reliability,note", None),
+                   "as_of,measure,value,unit,currency,qualifier,source_id,known_from,reliability,corroborated_by,note", None),
     "stray extra column": (lambda d: add_column(d, "fx_rates", "comment"), "fx_rates.csv", "comment", None),
     "unused source": (lambda d: drop_rows_citing(d, "biren_milestones", "tomshardware-br100"),
                       "sources.csv", "source_id", source_row("tomshardware-br100")),

@@ -69,6 +69,13 @@ def duplicated_header(d):
     write_rows(path, rows)
 
 
+def cite_an_index_publisher(d):
+    row = find_row(d, "sources", source_id="hsil-2025-hsi")
+    set_cell(d, "sources", row, "kind", "index-publisher")
+    set_cell(d, "sources", row, "grade", "A")
+    set_cell(d, "financials", 1, "source_id", "hsil-2025-hsi")
+
+
 def biren_row(d, table, **key):
     return find_row(d, table, **key)
 
@@ -128,11 +135,19 @@ CASES = {
                           "offering_terms.csv", "value", find_row(ROOT / "data", "offering_terms", offering_id="biren-2026-10-placing", term="discount_stated")),
     "FX amount of 0": (lambda d, s: set_cell(d, "fx_rates", 1, "quote_amount", "0"), "fx_rates.csv", "quote_amount", 1),
     "index close of 0": (lambda d, s: set_cell(d, "index_levels", 1, "close", "0"), "index_levels.csv", "close", 1),
-    "revenue cited to an index publisher": (lambda d, s: set_cell(d, "financials", 1, "source_id", "hsil-2025-hsi"), "financials.csv", "source_id", 1),
+    "revenue cited to an index publisher": (lambda d, s: cite_an_index_publisher(d), "financials.csv", "source_id", 1),
     "a claim cited to the press": (lambda d, s: set_cell(d, "claims", 1, "source_id", "scmp-biren-debut"), "claims.csv", "source_id", 1),
     "one series, two kinds of unit": (lambda d, s: (set_cell(d, "financials", 3, "unit", "count"), set_cell(d, "financials", 3, "currency", "")),
                                       "financials.csv", "unit", 3),
     "duplicate key": (lambda d, s: duplicate_row(d, "fx_rates", 2), "fx_rates.csv", "date+base_currency+quote_currency", 7),
+    "a library-proxy address": (lambda d, s: set_cell(d, "sources", 2, "url", "https://www-scmp-com.ezproxy.example.edu/a/1"),
+                                "sources.csv", "url", 2),
+    "a copy graded as the filing": (lambda d, s: (set_cell(d, "sources", 2, "kind", "mirror")), "sources.csv", "grade", 2),
+    "a corroboration by the same document": (lambda d, s: set_cell(d, "financials", 1, "corroborated_by",
+                                                                   get_cell(d, "financials", 1, "source_id")),
+                                             "financials.csv", "corroborated_by", 1),
+    "an unknown corroborating source": (lambda d, s: set_cell(d, "financials", 1, "corroborated_by", "no-such-source"),
+                                        "financials.csv", "corroborated_by", 1),
 }
 
 

@@ -83,7 +83,12 @@ def test_chapter_figures_from_the_committed_data():
 
     f = Facts()
     assert pricing.figures(f)["mt_change_close"] == pytest.approx(4.2546, abs=1e-4)
-    assert biren.figures(f)["gm_h1_2025"] == pytest.approx(18.8 / 58.903)
+    b = biren.figures(f)
+    assert b["gm_h1_2025"] == pytest.approx(18.769 / 58.903)                   # prospectus, RMB thousands
+    assert b["rd_cumulative"] == pytest.approx(1017.860 + 885.646 + 826.957 + 571.616)
+    assert b["burn_cash"] == pytest.approx((1073.324 + 93.2) / 6)               # operating outflow + capex
+    assert b["runway_stated_cash_like"] == pytest.approx(2055.2 / 226.8)        # the filer's own burn rate
+    assert b["runway_adj_cash_like"] == pytest.approx(2055.2 / (551.6 / 6))     # the adjusted loss
     h = hkmarket.figures(f)
     assert h["catl_cs_base"] == pytest.approx(0.6570, abs=1e-4)
     assert h["catl_cs_upsized"] == pytest.approx(0.5713, abs=1e-4)
@@ -91,3 +96,15 @@ def test_chapter_figures_from_the_committed_data():
     assert h["hsi_ytd_1219"] == pytest.approx(0.2807, abs=1e-4)
     assert h["gs_window_days"] == 30
     assert aftermarket.figures(f)["close"] == pytest.approx(34.46, abs=0.005)
+
+
+def test_charts_plot_amounts_in_the_unit_their_axis_names():
+    """The filings print Biren's statements in RMB thousands; its charts' axes say CNY million."""
+    from gpuipo import biren
+
+    f = Facts(as_known_on="2025-12-22")
+    losses = biren.loss_chart(f).data.set_index(["period", "metric"])["amount_m"]
+    assert losses[("FY2023", "net_profit")] == pytest.approx(1743.955)
+    assert losses[("FY2023", "adjusted_net_profit")] == pytest.approx(1051.4)
+    revenue = biren.revenue_chart(f).data.set_index("period")["revenue_m"]
+    assert revenue["FY2024"] == pytest.approx(336.803)

@@ -45,6 +45,15 @@ def test_pdf_carries_glued_figures_and_chinese_names(text):
         assert name in text, name
 
 
+def test_pdf_marks_low_authority_figures_as_the_site_does(text):
+    """A value resting only on grade C or D sources carries ◇ in the PDF too (the LaTeX build merges every
+    page into one document, so the mark must find each value's own page)."""
+    f = Facts(as_known_on="2025-12-22")
+    weak, strong = biren.figures(f)["cash_cash_like_jun2025"], biren.figures(f)["cash_equivalents_jun2025"]
+    assert f"{weak:,.1f}◇" in text
+    assert f"{strong:,.1f}◇" not in text and f"{strong:,.1f}" in text
+
+
 def test_pdf_embeds_a_cjk_font():
     fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]

@@ -129,7 +129,8 @@ def test_glued_values_rest_on_the_chapter_view(site, page):
         if key.startswith(("fig_", "tab_")):
             continue
         value = expected[key]
-        rows = sorted([row.table, list(row.key), row.source_id, row.as_of, row.known_from] for row in served_by(value))
+        rows = sorted([row.table, list(row.key), row.source_id, row.as_of, row.known_from, row.grade]
+                      for row in served_by(value))
         assert entry["rows"] == rows, key
         if not key.startswith("h_"):
             assert all(row[4] <= CUTOFF for row in rows), key
@@ -208,3 +209,50 @@ def test_key_figures_print_what_the_page_prints(site):
     page = " ".join((site / "chapters" / "02_biren.html").read_text(encoding="utf-8").split())
     for _, row in table[(table["chapter"] == "2") & (table["kind"] == "value")].iterrows():
         assert row["printed"] in page, row["key"]
+
+
+# --- authority grades -----------------------------------------------------------------------------
+
+GLUE_REFERENCE = re.compile(r"\{glue:text\}`(?:(?P<page>[^`:]+)\.ipynb::)?(?P<key>[A-Za-z0-9_]+)")
+
+
+def _notebook_markdown(page: str) -> str:
+    notebook = json.loads((ROOT / f"{page}.ipynb").read_text(encoding="utf-8"))
+    return "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("page", ["index", "chapters/01_pricing_logic", "chapters/02_biren", "chapters/03_hong_kong_ipo",
+                                  "chapters/04_after_listing", "chapters/05_claims_audit", "appendix/methodology"])
+def test_every_low_authority_value_is_marked_where_it_is_printed(site, page):
+    """Each `{glue:text}` reference to a value whose every source is of grade C or D is followed by ◇ on the
+    page, and no other value is: the count of marks equals the count of such references."""
+    from gpuipo.keyfigures import low_authority_keys
+
+    weak = low_authority_keys(ROOT)
+    references = [(m["page"] or page, m["key"]) for m in GLUE_REFERENCE.finditer(_notebook_markdown(page))]
+    expected = sum(key in weak.get(target, ()) for target, key in references)
+    html = (site / f"{page}.html").read_text(encoding="utf-8")
+    assert html.count('<sup class="low-authority">◇</sup>') == expected
+    if page == "chapters/02_biren":
+        assert expected >= 5   # the adjusted loss, the stated burn rate, the current ratio, ...
+
+
+def test_key_figures_carry_the_grades_of_their_sources(site):
+    table = pd.read_csv(site / "key_figures.csv", dtype=str, keep_default_na=False)
+    grades = dict(zip(Facts().sources()["source_id"], Facts().sources()["grade"]))
+    for _, row in table[table["source_ids"] != ""].iterrows():
+        found = sorted(grades[s] for s in row["source_ids"].split())
+        assert row["best_grade"] == found[0] and row["lowest_grade"] == found[-1], row["key"]
+        assert row["low_authority"] == str(found[0] in ("C", "D")), row["key"]
+    assert set(table["low_authority"]) == {"True", "False"}
+
+
+def test_grades_follow_what_the_document_is():
+    from gpuipo.vocabulary import KIND_GRADES
+
+    sources = Facts().sources()
+    for _, source in sources.iterrows():
+        assert source["grade"] in KIND_GRADES[source["kind"]], source["source_id"]
+    # An HKEX filing is graded A only at HKEXnews' own address; a copy elsewhere is a mirror (C).
+    filings = sources[(sources["kind"] == "primary-filing") & sources["publisher"].str.contains("HKEX")]
+    assert filings["url"].str.startswith("https://www1.hkexnews.hk/").all()
