@@ -114,6 +114,43 @@ def grade_fits_kind(rows):
             yield i, "grade", f"a {row['kind']} document is graded {' or '.join(allowed)}, not {row['grade']}"
 
 
+def within_the_day_range(rows):
+    """The open and the close lie between the day's low and high."""
+    for i, row in enumerate(rows):
+        low, high = float(row["low"]), float(row["high"])
+        if low > high:
+            yield i, "low", f"the low {row['low']} is above the high {row['high']}"
+            continue
+        for column in ("open", "close"):
+            if not low <= float(row[column]) <= high:
+                yield i, column, f"{column} {row[column]} lies outside the day's range {row['low']}-{row['high']}"
+
+
+def basis_states_its_factor(rows):
+    """A traded price needs no factor (1); an adjusted one must say how to get back to the traded price."""
+    for i, row in enumerate(rows):
+        traded, factor = row["price_basis"] == "traded", float(row["to_traded"])
+        if traded and factor != 1:
+            yield i, "to_traded", f"a traded price has the factor 1 (got {row['to_traded']})"
+        if not traded and factor == 1:
+            yield i, "to_traded", "an adjusted price needs the factor that turns it back into the traded price"
+
+
+def adjusted_rows_come_first(rows):
+    """Split-adjusted rows must all precede a company's traded rows (a source that adjusts forward), so
+    the stored prices sit on the latest share basis throughout and returns never cross two bases."""
+    first_traded = {}
+    for row in rows:
+        if row["price_basis"] == "traded":
+            company = row["company_id"]
+            first_traded[company] = min(first_traded.get(company, row["date"]), row["date"])
+    for i, row in enumerate(rows):
+        later = first_traded.get(row["company_id"])
+        if row["price_basis"] == "adjusted" and later and row["date"] > later:
+            yield i, "price_basis", (f"an adjusted price after {row['company_id']}'s traded prices begin ({later}) "
+                                     "would mix two share bases in one series")
+
+
 def fx_distinct_currencies(rows):
     for i, row in enumerate(rows):
         if row.get("base_currency") == row.get("quote_currency"):
@@ -254,6 +291,9 @@ ROW_RULES = {
     "largest_hk_ipos_2025": [currency_matches_unit],
     "listing_rules": [currency_matches_unit],
     "fx_rates": [fx_distinct_currencies, above_zero("base_amount", "quote_amount")],
+    "stock_daily": [above_zero("open", "high", "low", "close", "to_traded"), within_the_day_range, basis_states_its_factor,
+                    adjusted_rows_come_first],
+    "index_daily": [above_zero("open", "high", "low", "close"), within_the_day_range],
 }
 for _table in PERCENT_OF_WHOLE_TABLES:
     ROW_RULES[_table].append(percent_of_a_whole)

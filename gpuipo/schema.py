@@ -3,7 +3,7 @@ contain. tools/write_datapackage.py writes it; the validator refuses a datapacka
 so a hand edit cannot drop a constraint unnoticed.
 """
 from .vocabulary import (CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
-                         OTHER_UNITS, PERIODS, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
+                         OTHER_UNITS, PERIODS, PRICE_BASES, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 # Only web addresses: no other scheme, and nothing that could end an attribute or a LaTeX argument.
@@ -141,6 +141,33 @@ RESOURCES = [
         f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
         f("date", "date", "Trading day."),
         f("close", "number", "Closing level.", unit="index points", minimum=0),
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
+    ], ["index_id", "date"], [source_fk()]),
+    ("stock_daily", "Daily trading of Hong Kong-listed shares in 2026: prices, volume and turnover, one row per "
+     "company and trading day.", [
+        f("company_id", "string", "Company (see companies.csv)."),
+        f("date", "date", "Hong Kong trading day."),
+        f("open", "number", "Opening price, on `price_basis`.", unit="currency per share", minimum=0),
+        f("high", "number", "Highest price of the day, on `price_basis`.", unit="currency per share", minimum=0),
+        f("low", "number", "Lowest price of the day, on `price_basis`.", unit="currency per share", minimum=0),
+        f("close", "number", "Closing price, on `price_basis`.", unit="currency per share", minimum=0),
+        f("currency", "string", "Currency of the prices and the turnover.", enum=CURRENCIES),
+        f("price_basis", "string", "traded: prices as traded that day; adjusted: prices on a later split-adjusted "
+          "basis (see to_traded).", enum=PRICE_BASES),
+        f("to_traded", "number", "Factor from the stored prices to the prices as traded that day (1 when traded).",
+          minimum=0),
+        f("volume", "integer", "Shares traded (never adjusted).", unit="shares", minimum=0),
+        f("turnover", "integer", "Value traded, in `currency` (never adjusted).", unit="currency", minimum=0),
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
+    ], ["company_id", "date"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ("index_daily", "Daily levels of the Hang Seng Index and the Hang Seng TECH Index in 2026.", [
+        f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
+        f("date", "date", "Hong Kong trading day."),
+        f("open", "number", "Opening level.", unit="index points", minimum=0),
+        f("high", "number", "Highest level of the day.", unit="index points", minimum=0),
+        f("low", "number", "Lowest level of the day.", unit="index points", minimum=0),
+        f("close", "number", "Closing level.", unit="index points", minimum=0),
+        f("turnover", "integer", "Value traded in the index's constituents, HK$.", unit="HKD", minimum=0),
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["index_id", "date"], [source_fk()]),
     ("index_changes", "Index changes as published, where the levels behind them are not in index_levels.", [

@@ -53,7 +53,8 @@ PERIODS = ["FY2022", "FY2023", "FY2024", "FY2025", "H1-2024", "H1-2025", "Q1-202
 # What a source document is (not what it quotes): a copy of a press article on another site is a
 # mirror, a newspaper's text republished by a content site is a mirror too.
 SOURCE_KINDS = ["subject-article", "primary-filing", "exchange", "index-publisher", "benchmark-publisher",
-                "broker-research", "press", "data-vendor", "aggregator", "mirror", "ai-summary", "content-farm"]
+                "broker-research", "press", "data-vendor", "research-dataset", "aggregator", "mirror", "ai-summary",
+                "content-farm"]
 
 # Authority grades, by what the document is.
 GRADES = {
@@ -66,7 +67,7 @@ GRADES = {
 # The grades each kind can have (press runs from reputable originals, B, to minor sites, C).
 KIND_GRADES = {
     "subject-article": "A", "primary-filing": "A", "exchange": "A", "index-publisher": "A", "benchmark-publisher": "A",
-    "broker-research": "B", "press": "BC", "data-vendor": "C", "aggregator": "C", "mirror": "C",
+    "broker-research": "B", "press": "BC", "data-vendor": "C", "research-dataset": "C", "aggregator": "C", "mirror": "C",
     "ai-summary": "D", "content-farm": "D",
 }
 # A figure whose sources are all of these grades is marked where it is printed.
@@ -103,6 +104,8 @@ AS_OF_COLUMNS = {
     "biren_milestones": "date",
     "listing_rules": "as_of",
     "financials": "period",
+    "stock_daily": "date",
+    "index_daily": "date",
 }
 PERIOD_END = {
     "FY2022": "2022-12-31", "FY2023": "2023-12-31", "FY2024": "2024-12-31", "FY2025": "2025-12-31",
@@ -137,6 +140,10 @@ CLAIM_TARGETS = [
 CLAIM_KINDS = ["figure", "superlative", "company-statement"]
 # The verdicts, in the order the report shows them.
 VERDICTS = ["confirmed", "rounded", "depends-on-definition", "contradicted", "company statement", "not yet sourced"]
+
+# How a daily price row is stored: as traded, or on a split-adjusted basis (traded price = stored price ×
+# to_traded). The look-ups serve traded prices only, so two bases are never mixed silently.
+PRICE_BASES = ["traded", "adjusted"]
 
 # Characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
