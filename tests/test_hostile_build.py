@@ -29,7 +29,7 @@ from gpuipo.build import PDF_NAME
 
 from .csvedit import find_row, set_cell
 from .serving import CHROMIUM, chromium, serve
-from .site import ROOT, ensure_site
+from .site import ROOT, ensure_site, html_pages
 
 SECRET = "SECRET-c41d-outside-the-repository"
 
@@ -144,9 +144,7 @@ class Page(HTMLParser):
 
 def pages(site_dir: Path) -> dict[str, Page]:
     parsed = {}
-    for path in sorted(site_dir.rglob("*.html")):
-        if "_static" in path.parts:
-            continue
+    for path in html_pages(site_dir):
         page = Page()
         page.feed(path.read_text(encoding="utf-8"))
         parsed[str(path.relative_to(site_dir))] = page

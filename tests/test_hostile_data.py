@@ -15,6 +15,7 @@ from gpuipo import data, publish
 
 from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_rows, replace_bytes, set_cell,
                       write_rows)
+from .site import cells_text
 
 SECRET = "SECRET-7f3a9c-not-in-the-repository"
 
@@ -229,9 +230,7 @@ def test_markup_is_only_built_here():
     """Notebooks display data only through gpuipo.publish, which escapes it."""
     notebooks = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "appendix").glob("*.ipynb"))]
     for path in notebooks:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-        prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        code, prose = cells_text(path, "code"), cells_text(path)
         assert "Markdown(" not in code and "HTML(" not in code, path.name
         assert "glue:md" not in prose, path.name
     for path in (ROOT / "gpuipo").glob("*.py"):

@@ -9,7 +9,7 @@ import pytest
 from gpuipo import aftermarket, biren, claims, hkmarket
 from gpuipo.facts import Facts
 
-from .site import ROOT, SITE, parse
+from .site import ROOT, SITE, html_pages, parse
 
 PDF = ROOT / "_build" / "china-gpu-ipo-report.pdf"
 LOG = ROOT / "_build" / "pdf" / "_build" / "latex" / "china-gpu-ipo-report.log"
@@ -69,7 +69,7 @@ def test_latex_log_has_no_missing_glyph_and_no_error():
 def test_pdf_has_an_image_for_every_chart():
     listing = subprocess.run(["pdfimages", "-list", str(PDF)], capture_output=True, text=True, check=True).stdout
     images = [line for line in listing.splitlines()[2:] if line.strip()]
-    charts = sum(len(parse(page).charts) for page in SITE.rglob("*.html") if "_static" not in page.parts)
+    charts = sum(len(parse(page).charts) for page in html_pages(SITE))
     assert len(images) >= charts >= 12
 
 

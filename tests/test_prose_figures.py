@@ -4,14 +4,12 @@ Scans the Markdown cells of every notebook and every .md page in the table of co
 sentence, a figure with a unit (%, x/×, bn, m, 亿, 万, HK$, RMB, CNY, US$) is an error unless it is
 a glue role; years, dates and section numbers are allowed.
 """
-import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from .site import ROOT, cells_text
 
 GLUE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
 CODE = re.compile(r"`[^`]*`")
@@ -35,8 +33,7 @@ def pages():
 def prose(path):
     if path.suffix == ".md":
         return path.read_text(encoding="utf-8")
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    return cells_text(path)
 
 
 def hard_typed(text):

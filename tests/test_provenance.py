@@ -19,7 +19,7 @@ import pytest
 from gpuipo import biren, facts as facts_module, hkmarket, pricing, vocabulary
 from gpuipo.facts import Fact, Facts, served_by
 
-from .site import ROOT, ensure_site
+from .site import ROOT, cells_text, ensure_site
 
 CUTOFF = vocabulary.ARTICLE_DATE.isoformat()
 POINT_IN_TIME = {"chapters/01_pricing_logic": pricing, "chapters/02_biren": biren, "chapters/03_hong_kong_ipo": hkmarket}
@@ -216,11 +216,6 @@ def test_key_figures_print_what_the_page_prints(site):
 GLUE_REFERENCE = re.compile(r"\{glue:text\}`(?:(?P<page>[^`:]+)\.ipynb::)?(?P<key>[A-Za-z0-9_]+)")
 
 
-def _notebook_markdown(page: str) -> str:
-    notebook = json.loads((ROOT / f"{page}.ipynb").read_text(encoding="utf-8"))
-    return "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
-
-
 @pytest.mark.parametrize("page", ["index", "chapters/01_pricing_logic", "chapters/02_biren", "chapters/03_hong_kong_ipo",
                                   "chapters/04_after_listing", "chapters/05_claims_audit", "appendix/methodology"])
 def test_every_low_authority_value_is_marked_where_it_is_printed(site, page):
@@ -229,7 +224,7 @@ def test_every_low_authority_value_is_marked_where_it_is_printed(site, page):
     from gpuipo.keyfigures import low_authority_keys
 
     weak = low_authority_keys(ROOT)
-    references = [(m["page"] or page, m["key"]) for m in GLUE_REFERENCE.finditer(_notebook_markdown(page))]
+    references = [(m["page"] or page, m["key"]) for m in GLUE_REFERENCE.finditer(cells_text(ROOT / f"{page}.ipynb"))]
     expected = sum(key in weak.get(target, ()) for target, key in references)
     html = (site / f"{page}.html").read_text(encoding="utf-8")
     assert html.count('<sup class="low-authority">◇</sup>') == expected

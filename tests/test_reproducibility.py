@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .site import ROOT, ensure_site
+from .site import ROOT, ensure_site, html_pages
 
 pytestmark = pytest.mark.skipif(not os.environ.get("GPUIPO_REPRO"), reason="slow: run with make repro")
 
@@ -49,9 +49,7 @@ class ReaderView(HTMLParser):
 
 def reader_view(site: Path) -> dict:
     view = {}
-    for page in sorted(site.rglob("*.html")):
-        if "_static" in page.parts:
-            continue
+    for page in html_pages(site):
         parser = ReaderView()
         parser.feed(page.read_text(encoding="utf-8"))
         view[str(page.relative_to(site))] = {"glued": parser.glued, "tables": parser.tables, "specs": parser.specs}

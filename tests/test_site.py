@@ -7,7 +7,7 @@ import pytest
 from gpuipo import aftermarket, biren, hkmarket, pricing
 from gpuipo.facts import Facts
 
-from .site import ROOT, ensure_site, parse, toc_pages
+from .site import ROOT, ensure_site, html_pages, parse, toc_pages
 
 MIN_CHARTS = 12
 PAGE_BUDGET = 300_000  # bytes of HTML per page, shared assets excluded
@@ -20,7 +20,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def pages(site):
-    return {path: parse(path) for path in sorted(site.rglob("*.html")) if "_static" not in path.parts}
+    return {path: parse(path) for path in html_pages(site)}
 
 
 def test_every_toc_page_is_built(site):
