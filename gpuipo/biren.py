@@ -76,7 +76,7 @@ def figures(f: Facts) -> dict:
     v["current_ratio_jun2025"] = f.snapshot("biren", "current_ratio", "2025-06-30")
     v["net_current_liabilities_jun2025"] = -f.snapshot("biren", "net_current_assets", "2025-06-30", unit="million",
                                                        currency="CNY")
-    v.update({f"{k}": value for k, value in runway(f).items()})
+    v.update(runway(f))
     v["pre_ipo_funding"] = f.snapshot("biren", "pre_ipo_funding", currency="CNY")
     v["mlperf_resnet"] = f.number("mlperf_results", benchmark="ResNet-50", scenario="Offline")
     v["mlperf_bert"] = f.number("mlperf_results", benchmark="BERT-99.9", scenario="Offline")

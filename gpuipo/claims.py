@@ -16,7 +16,7 @@ The rule (also in the methodology, and tested as properties in tests/test_claims
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 

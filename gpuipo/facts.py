@@ -20,7 +20,6 @@ import sys
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -358,10 +357,15 @@ class Facts:
         return Text(name, self.served(row))
 
 
+def only_low_grades(grades) -> bool:
+    """Whether every grade given is C or D (an aggregator, mirror, data vendor, AI summary or content
+    farm): a figure whose sources are all such is marked where it is printed."""
+    grades = list(grades)
+    return bool(grades) and all(grade in LOW_GRADES for grade in grades)
+
+
 def low_authority(served) -> bool:
-    """Whether every source behind a value is an aggregator, mirror, data vendor, AI summary or content
-    farm (grades C and D): such a figure is marked where it is printed."""
-    return bool(served) and all(row.grade in LOW_GRADES for row in served)
+    return only_low_grades(row.grade for row in served)
 
 
 def well_sourced(served) -> bool:

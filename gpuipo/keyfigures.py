@@ -14,21 +14,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
+from .facts import only_low_grades
+from .inputs import cells_text
 from .publish import csv_text
-from .vocabulary import LOW_GRADES
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
 HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)
 
 
-def _prose(notebook: Path) -> str:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-
-
 def printed(notebook: Path) -> list[tuple[str, str, bool]]:
     """(key, format, inside a hindsight note) for every glued value a page prints, in order."""
-    text = _prose(notebook)
+    text = cells_text(notebook)
     notes = []
     for opening in HINDSIGHT_OPEN.finditer(text):
         fence = opening.group(1)
@@ -51,8 +47,8 @@ def manifests(root: Path) -> dict[str, dict]:
 
 
 def low_authority(rows) -> bool:
-    """Every source behind the rows is of grade C or D (an aggregator, mirror, data vendor, AI summary...)."""
-    return bool(rows) and all(row[5] in LOW_GRADES for row in rows)
+    """The ledger's rows (lists written by gpuipo.publish; the grade is the sixth field) rest only on C/D."""
+    return only_low_grades(row[5] for row in rows)
 
 
 def low_authority_keys(root: Path) -> dict[str, set]:

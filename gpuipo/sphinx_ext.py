@@ -16,7 +16,6 @@ computes no figure of the report.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import sqlite3
@@ -147,8 +146,7 @@ def _expected_generated(srcdir: Path) -> list[Path]:
     for notebook in sorted(srcdir.glob("*.ipynb")) + sorted(srcdir.glob("*/*.ipynb")):
         if "_build" in notebook.parts:
             continue
-        code = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-                         if c["cell_type"] == "code")
+        code = inputs.cells_text(notebook, "code")
         expected += [generated / "ledger" / (page.replace("/", "__") + ".json")
                      for page in GENERATED_BY_CHAPTERS[0].findall(code)]
         expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]

@@ -1,5 +1,4 @@
 """Helpers to read the built site (used by the site and browser tests)."""
-import json
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -21,12 +20,6 @@ def ensure_site() -> Path:
 def html_pages(site: Path) -> list[Path]:
     """The site's pages, in a stable order (the shipped runtime under _static is not a page)."""
     return [path for path in sorted(site.rglob("*.html")) if "_static" not in path.parts]
-
-
-def cells_text(notebook: Path, kind: str = "markdown") -> str:
-    """The text of a notebook's cells of one kind (markdown: its prose)."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == kind)
 
 
 def toc_pages() -> list[str]:

@@ -7,7 +7,6 @@ directives that would copy or include a file from outside the repository, raw La
 substitutions, table pipes. The same checkout then serves the build-fault cases.
 """
 import csv
-import html
 import io
 import json
 import os

@@ -5,17 +5,16 @@ that must pass the check and asserts they reach the site, the LaTeX and the down
 """
 import datetime
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from gpuipo import data, publish
+from gpuipo.inputs import cells_text
 
 from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_rows, replace_bytes, set_cell,
                       write_rows)
-from .site import cells_text
 
 SECRET = "SECRET-7f3a9c-not-in-the-repository"
 

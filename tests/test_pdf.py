@@ -1,7 +1,6 @@
 """The PDF: built by `make pdf` (make test builds it when TeX is installed, and .ci/run installs TeX)."""
 import os
 import re
-import shutil
 import subprocess
 
 import pytest

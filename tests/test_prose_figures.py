@@ -9,7 +9,9 @@ import re
 import pytest
 import yaml
 
-from .site import ROOT, cells_text
+from gpuipo.inputs import cells_text
+
+from .site import ROOT
 
 GLUE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
 CODE = re.compile(r"`[^`]*`")

@@ -16,10 +16,11 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from gpuipo import biren, facts as facts_module, hkmarket, pricing, vocabulary
+from gpuipo import biren, hkmarket, pricing, vocabulary
 from gpuipo.facts import Fact, Facts, served_by
+from gpuipo.inputs import cells_text
 
-from .site import ROOT, cells_text, ensure_site
+from .site import ROOT, ensure_site
 
 CUTOFF = vocabulary.ARTICLE_DATE.isoformat()
 POINT_IN_TIME = {"chapters/01_pricing_logic": pricing, "chapters/02_biren": biren, "chapters/03_hong_kong_ipo": hkmarket}

@@ -1,5 +1,4 @@
 """The built site: every page, no broken internal link, nothing fetched from another host."""
-from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest
