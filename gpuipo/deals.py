@@ -49,10 +49,14 @@ def offer_structure(f: Facts, offerings=(CATL, BIREN)) -> dict[str, dict]:
             for offering in offerings}
 
 
+def has_price_range(f: Facts, offering: str) -> bool:
+    return f.has_term(offering, "price_low") and f.has_term(offering, "price_high")
+
+
 def prospectus_price(f: Facts, offering: str) -> Fact:
     """The price a prospectus states its cornerstone share at: the mid-point of a price range, or the
     fixed (maximum) price where there is no range."""
-    if f.has_term(offering, "price_low") and f.has_term(offering, "price_high"):
+    if has_price_range(f, offering):
         return (f.term(offering, "price_low", currency="HKD") + f.term(offering, "price_high", currency="HKD")) / 2
     return f.term(offering, "offer_price", currency="HKD")
 
@@ -71,7 +75,7 @@ def cornerstone_denominators(f: Facts, offerings=(CATL, BIREN)) -> list[dict]:
     rows = []
     for offering in offerings:
         r = offer_layers(f, offering)
-        if f.has_term(offering, "price_low"):  # a price range: the prospectus's basis differs from the final price
+        if has_price_range(f, offering):  # the prospectus's basis (mid-point) differs from the final price
             rows.append({"label": r["label"], "reading": "Base offer, mid-price (prospectus)",
                          "share": issuer_basis_share(f, offering)})
         rows += [

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE
-from .deals import BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure
+from .deals import BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure, prospectus_price
 from .facts import Fact, Facts, Text
 
 LAST_CLOSE_BEFORE_ARTICLE = pd.Timestamp("2025-12-19")
@@ -81,7 +81,7 @@ def ipo_market(f: Facts) -> dict:
 def _prospectus_terms(f: Facts) -> dict:
     """Biren's offer as the prospectus of 22 December 2025 set it."""
     low, high = f.term(BIREN, "price_low", currency="HKD"), f.term(BIREN, "price_high", currency="HKD")
-    return {"low": low, "high": high, "mid": (low + high) / 2, "base": f.term(BIREN, "base_shares"),
+    return {"low": low, "high": high, "mid": prospectus_price(f, BIREN), "base": f.term(BIREN, "base_shares"),
             "upsize": f.term(BIREN, "upsize_max_shares"), "greenshoe": f.term(BIREN, "greenshoe_max_shares"),
             "greenshoe_if_upsized": f.term(BIREN, "greenshoe_max_shares_if_upsized")}
 
