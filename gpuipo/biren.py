@@ -6,7 +6,7 @@ import pandas as pd
 
 from . import metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
-from .facts import Facts, shown
+from .facts import Facts, Text, served_by, shown
 from .units import convert
 from .vocabulary import LOW_GRADE_MARK, LOW_GRADES
 
@@ -126,6 +126,11 @@ def runway(f: Facts) -> dict:
         v[f"runway_{k}_equivalents"] = cash["equivalents"] / burn
         v[f"runway_{k}_cash_like"] = cash["cash_like"] / burn
     v["stated_to_adj_burn"] = b["stated"] / b["adj"]
+    v["cash_to_stated_burn"] = b["cash"] / b["stated"]
+    # Without the IPO: the longest runway on a burn that counts cash actually spent (not the adjusted loss).
+    longest = max(v["runway_stated_cash_like"], v["runway_cash_cash_like"])
+    v["runway_without_ipo"] = Text("less than a year" if longest < 12 else "a year or more",
+                                   served_by(v["runway_stated_cash_like"] + v["runway_cash_cash_like"]))
     return v
 
 

@@ -8,6 +8,7 @@ from . import deals, metrics
 from .charts import ACCENT, MUTED, NARROW, PALETTE
 from .facts import Facts, Text, served_by, shown
 from .reading import fits
+from .vocabulary import TOLERANCES
 
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
 
@@ -42,7 +43,8 @@ def article_fold_reading(f: Facts, gain, multiple) -> dict:
              (True, False): "fits the gain but not the price multiple",
              (False, True): "fits the price multiple but not the gain",
              (False, False): "fits neither the gain nor the price multiple"}[(gain_fits, multiple_fits)]
-    return {"article_cam_fold": stated, "cam_fold_reading": Text(words, served_by(gain) | served_by(multiple) | served_by(stated))}
+    return {"article_cam_fold": stated, "cam_fold_reading": Text(words, served_by(gain) | served_by(multiple) | served_by(stated)),
+            "tolerance_nearly": TOLERANCES["nearly"]}
 
 
 def debut_records(f: Facts) -> list[dict]:
