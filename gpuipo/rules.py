@@ -52,9 +52,14 @@ def snapshot_signs(rows):
     yield from _signs(rows, "metric", {row["metric"] for row in rows} - SIGNED_SNAPSHOTS)
 
 
+# Percent values that are changes, not shares of a whole, and so may exceed 100.
+PERCENT_CHANGE_METRICS = {"revenue_growth_stated"}
+
+
 def percent_of_a_whole(rows):
     for i, row in enumerate(rows):
-        if row.get("unit") == "percent" and not 0 <= float(row["value"]) <= 100:
+        change = row.get("metric", row.get("term")) in PERCENT_CHANGE_METRICS
+        if row.get("unit") == "percent" and not change and not 0 <= float(row["value"]) <= 100:
             yield i, "value", f"a share in percent lies between 0 and 100 (got {row['value']})"
 
 

@@ -101,8 +101,8 @@ RESOURCES = [
         f("event", "string", "Which event.", enum=[
             "prospectus", "public_offer_opens", "public_offer_closes", "allotment_results", "listing",
             "stabilization_period_ends", "greenshoe_exercise_announced", "cornerstone_lockup_ends",
-            "announced"]),
-        f("date", "date", "Date of the event (ISO 8601)."),
+            "lockup_first_free_day", "controlling_holder_lockup_ends", "announced"]),
+        dict(f("date", "date", "Date of the event (ISO 8601); a scheduled event may lie ahead of the data."), scheduled=True),
         SOURCE, KNOWN, NOTE,
     ], ["offering_id", "event"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("financials", "Income-statement items and other period figures, one per row, in the unit reported.", [
@@ -111,10 +111,12 @@ RESOURCES = [
           "three months to 31 March, 9M = nine months to 30 September; a range means cumulative.", enum=PERIODS),
         f("metric", "string", "Which figure. Profit items and operating_cash_flow are signed (a loss or an outflow "
           "is negative); loss_before_tax, redemption_liability_charge, capital_expenditure and cash_burn_rate_stated "
-          "(the filer's stated average monthly cash burn) are positive amounts.", enum=[
+          "(the filer's stated average monthly cash burn) are positive amounts; revenue_growth_stated is the "
+          "year-on-year growth a source states when the revenue itself was not found.", enum=[
             "revenue", "gross_profit", "operating_profit", "net_profit", "adjusted_net_profit",
             "loss_before_tax", "redemption_liability_charge", "rd_expense", "rd_share_of_opex",
-            "top5_customer_share", "customers", "operating_cash_flow", "capital_expenditure", "cash_burn_rate_stated"]),
+            "top5_customer_share", "customers", "operating_cash_flow", "capital_expenditure", "cash_burn_rate_stated",
+            "revenue_growth_stated"]),
         VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["company_id", "period", "metric"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("company_snapshots", "Point-in-time company figures (balance sheet, orders, patents, staff).", [
@@ -217,13 +219,24 @@ RESOURCES = [
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["rule_id"], [source_fk()]),
     ("biren_milestones", "Biren Technology: product and corporate milestones.", [
-        f("date", "date", "Date; for month or year precision, the first day of that month or year."),
+        dict(f("date", "date", "Date; for month or year precision, the first day of that month or year. A "
+               "planned milestone may lie ahead of the data."), scheduled=True),
         f("date_precision", "string", "day, month or year.", enum=["day", "month", "year"]),
         f("product", "string", "Product or track."),
         f("event", "string", "What happened."),
         f("status", "string", "done or planned.", enum=["done", "planned"]),
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["date", "event"], [source_fk()]),
+    ("analyst_ratings", "Brokers' published ratings and target prices, as reported.", [
+        f("company_id", "string", "Company rated (see companies.csv)."),
+        f("date", "date", "Date of the broker's note."),
+        f("broker", "string", "Broker that published the rating."),
+        f("action", "string", "initiate (first rating), change or reiterate.", enum=["initiate", "change", "reiterate"]),
+        f("rating", "string", "The rating in the broker's words."),
+        f("target_price", "number", "Target price per share.", unit="currency per share", minimum=0),
+        f("currency", "string", "Currency of the target price.", enum=CURRENCIES),
+        SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
+    ], ["company_id", "date", "broker"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
     ("mlperf_results", "MLPerf results as published by MLCommons.", [
         f("round", "string", "MLPerf round."),
         f("division", "string", "closed or open.", enum=["closed", "open"]),
@@ -298,7 +311,7 @@ def text(package: dict) -> str:
 KEY_FIGURES = {
     "fields": [
         {"name": "key", "type": "string", "description": "Glue key of the value, figure or table (blank for an unkeyed figure)."},
-        {"name": "chapter", "type": "string", "description": "Chapter (1-5) or appendix (A) that prints it.",
+        {"name": "chapter", "type": "string", "description": "Chapter (1-5), appendix (A) or front page (F) that prints it.",
          "constraints": {"required": True}},
         {"name": "kind", "type": "string", "description": "value, figure or table.",
          "constraints": {"required": True, "enum": ["value", "figure", "table"]}},

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from . import rules, schema
-from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES
+from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, SCHEDULE_HORIZON
 
 DESCRIPTOR = "datapackage.json"
 REQUIRED_FACTS = Path(__file__).with_name("required_facts.json")
@@ -239,7 +239,7 @@ def parse_cell(spec: dict, cell: str) -> tuple[object, str | None]:
     elif kind == "integer":
         value, problem = (int(cell), None) if INTEGER.fullmatch(cell) else (None, _not_a_number(cell, "a whole number"))
     elif kind == "date":
-        value, problem = _date(cell)
+        value, problem = _date(cell, SCHEDULE_HORIZON if spec.get("scheduled") else DATA_HORIZON)
     else:
         raise ValueError(f"unknown field type {kind!r} in gpuipo/schema.py")
     if problem:
@@ -295,15 +295,16 @@ def _not_a_number(cell: str, what: str) -> str:
     return f"{cell!r} is not {what}: {reason}"
 
 
-def _date(cell: str) -> tuple[date | None, str | None]:
+def _date(cell: str, latest: date = DATA_HORIZON) -> tuple[date | None, str | None]:
     if not DATE.fullmatch(cell):
         return None, f"{cell!r} is not a date: write YYYY-MM-DD"
     try:
         value = date.fromisoformat(cell)
     except ValueError:
         return None, f"{cell!r} is not a real date"
-    if value > DATA_HORIZON:
-        return None, f"{cell} is after the data horizon {DATA_HORIZON} (gpuipo/vocabulary.py)"
+    if value > latest:
+        what = "the latest date a schedule may name" if latest != DATA_HORIZON else "the data horizon"
+        return None, f"{cell} is after {what} {latest} (gpuipo/vocabulary.py)"
     return value, None
 
 

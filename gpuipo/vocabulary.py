@@ -9,6 +9,9 @@ ARTICLE_DATE = date(2025, 12, 22)
 # No date anywhere in data/ may be later than this: a typo such as 2099 is refused, and the
 # "data as of" a reader sees cannot run ahead of the edition. Move it forward with newer data.
 DATA_HORIZON = date(2026, 11, 28)
+# A scheduled date (a lock-up's end, a planned launch) may lie ahead of the data, but not by years:
+# its field carries "scheduled": true in gpuipo/schema.py.
+SCHEDULE_HORIZON = date(2028, 12, 31)
 
 # unit -> (kind, scale). Units of one kind rescale into each other exactly (units.convert);
 # a scale of None means the unit does not rescale (a ratio, a rank, a duration).
@@ -48,7 +51,7 @@ CLAIM_QUALIFIERS = QUALIFIERS + ["nearly"]
 # "exact" allows half a unit of the last printed digit; "more than N" needs N or more at the printed precision.
 TOLERANCES = {"about": 0.05, "nearly": 0.10}
 PERIODS = ["FY2022", "FY2023", "FY2024", "FY2025", "H1-2024", "H1-2025", "Q1-2025", "9M-2025",
-           "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026"]  # each with its last day in PERIOD_END
+           "FY2022-FY2024", "FY2022-H1-2025", "Jan-2026", "Q1-2026", "H1-2026", "9M-2026"]  # each with its last day in PERIOD_END
 
 # What a source document is (not what it quotes): a copy of a press article on another site is a
 # mirror, a newspaper's text republished by a content site is a mirror too.
@@ -102,6 +105,7 @@ AS_OF_COLUMNS = {
     "largest_hk_ipos_2025": "as_of",
     "offering_dates": "date",
     "biren_milestones": "date",
+    "analyst_ratings": "date",
     "listing_rules": "as_of",
     "financials": "period",
     "stock_daily": "date",
@@ -111,6 +115,7 @@ PERIOD_END = {
     "FY2022": "2022-12-31", "FY2023": "2023-12-31", "FY2024": "2024-12-31", "FY2025": "2025-12-31",
     "H1-2024": "2024-06-30", "H1-2025": "2025-06-30", "Q1-2025": "2025-03-31", "9M-2025": "2025-09-30",
     "FY2022-FY2024": "2024-12-31", "FY2022-H1-2025": "2025-06-30", "Jan-2026": "2026-01-31",
+    "Q1-2026": "2026-03-31", "H1-2026": "2026-06-30", "9M-2026": "2026-09-30",
 }
 # Offering dates, milestones and rules in force can be announced before the day they name; every
 # other dated value is an observation, which no document can report before it happened.

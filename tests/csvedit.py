@@ -15,6 +15,19 @@ def write_rows(path, rows):
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def row_count(table, directory=ROOT / "data"):
+    """Data rows in `table`.csv (header not counted): the row number a duplicate appended at the end gets."""
+    return len(read_rows(directory / f"{table}.csv")) - 1
+
+
+def append_row(directory, table, values: dict):
+    """Add a row to `table`.csv, blank in every column `values` does not name."""
+    path = directory / f"{table}.csv"
+    rows = read_rows(path)
+    rows.append([values.get(column, "") for column in rows[0]])
+    write_rows(path, rows)
+
+
 def set_cell(directory, table, row, column, value):
     """Set data row `row` (1-based, header not counted) of `column` in `table`.csv."""
     path = directory / f"{table}.csv"

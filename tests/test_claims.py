@@ -11,7 +11,7 @@ from gpuipo import claims, validation, vocabulary
 from gpuipo.claims import Judged, verdict
 from gpuipo.facts import Facts
 from gpuipo.reading import EXACT, OFF, ROUNDED, match
-from tests.csvedit import find_row, read_rows, set_cell, write_rows
+from tests.csvedit import append_row, find_row, read_rows, set_cell, write_rows
 
 
 @pytest.fixture(scope="module")
@@ -186,9 +186,7 @@ def test_about_and_nearly_agree_inside_both_windows(data_copy):
 def test_a_counter_example_flips_a_superlative(data_copy):
     """Add a Hong Kong GPU maker that listed before Biren: 'the first HK GPU stock' is contradicted."""
     def append(table, values):
-        rows = read_rows(data_copy / f"{table}.csv")
-        rows.append([values.get(column, "") for column in rows[0]])
-        write_rows(data_copy / f"{table}.csv", rows)
+        append_row(data_copy, table, values)
 
     assert audit_of(data_copy).loc["C03-12", "verdict"] == "not yet sourced"
     append("companies", {"company_id": "earlier-gpu", "name_en": "Earlier GPU", "name_zh": "早先", "exchange": "HKEX",

