@@ -66,3 +66,51 @@ def greenshoe_outcome(over_allocated: float, offer_price: float, market_price: f
         bought = over_allocated if shares_bought_if_below is None else min(shares_bought_if_below, over_allocated)
     exercised = over_allocated - bought
     return GreenshoeOutcome(bought, exercised, exercised * offer_price, buying_power)
+
+
+# --- a price series over time (pandas Series of closes indexed by trading day) --------------------------
+
+def max_drawdown(closes) -> tuple[float, object, object]:
+    """Largest fall from a running peak close to a later close, as a negative fraction, with the peak's
+    and the trough's dates."""
+    peaks = closes.cummax()
+    falls = closes / peaks - 1.0
+    trough = falls.idxmin()
+    peak = closes.loc[:trough].idxmax()
+    return float(falls.loc[trough]), peak, trough
+
+
+def annualised_volatility(closes, days_per_year: int = 252) -> float:
+    """Sample standard deviation of daily log returns, scaled by the square root of trading days a year."""
+    import numpy as np
+
+    returns = np.log(closes / closes.shift(1)).dropna()
+    return float(returns.std(ddof=1) * np.sqrt(days_per_year))
+
+
+def abnormal_returns(stock, market):
+    """Market-adjusted daily abnormal returns: the stock's simple return minus the market's, on the
+    trading days both have (the day before a day is the previous common trading day)."""
+    import pandas as pd
+
+    both = pd.concat({"stock": stock, "market": market}, axis=1, join="inner").sort_index()
+    returns = both.pct_change().dropna()
+    return returns["stock"] - returns["market"]
+
+
+def cumulative_abnormal_return(abnormal, event_day, before: int, after: int) -> float:
+    """Sum of abnormal returns from `before` trading days before the event day to `after` days after it
+    (the event day's own return, close before to close on the day, is day 0)."""
+    days = list(abnormal.index)
+    zero = days.index(event_day)
+    if zero - before < 0 or zero + after >= len(days):
+        raise ValueError(f"the window [-{before}, +{after}] runs past the data around {event_day}")
+    return float(abnormal.iloc[zero - before: zero + after + 1].sum())
+
+
+def on_or_before(days, day):
+    """The last trading day on or before `day` (days sorted ascending)."""
+    earlier = [d for d in days if d <= day]
+    if not earlier:
+        raise ValueError(f"no trading day on or before {day}")
+    return earlier[-1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .facts import Facts
+from .facts import Fact, Facts
 
 PRICE_COLUMNS = ["open", "high", "low", "close"]
 BASES = ("traded", "comparable")
@@ -36,3 +36,43 @@ def index(f: Facts, index_id: str) -> pd.DataFrame:
     if rows.empty:
         raise LookupError(f"data/index_daily.csv: no rows for index_id={index_id!r}")
     return rows[["date", *PRICE_COLUMNS, "turnover"]].reset_index(drop=True)
+
+
+def closes(f: Facts, company: str, basis: str = "comparable") -> pd.Series:
+    """A company's closing prices by trading day, on `basis`, carrying the rows they came from."""
+    rows = stock(f, company, basis)
+    series = rows.set_index("date")["close"]
+    series.attrs["served"] = f.served(f.rows("stock_daily", company_id=company, record=False))
+    return series
+
+
+def close_on(f: Facts, company: str, day, basis: str = "comparable") -> Fact:
+    """One day's close as a Fact citing that day's row."""
+    row = f.row("stock_daily", company_id=company, date=day)
+    factor = row["to_traded"] if basis == "traded" else 1.0
+    return Fact(row["close"] * factor, f.served(row), f"{row['currency']} per share")
+
+
+def to_comparable(f: Facts, company: str, traded_price: Fact) -> Fact:
+    """A price as traded on the company's first stored day (its offer price, say), on the comparable basis."""
+    first = f.rows("stock_daily", company_id=company, record=False).sort_values("date").iloc[0]
+    first.attrs["table"] = "stock_daily"
+    return traded_price / Fact(first["to_traded"], f.served(first))
+
+
+def index_closes(f: Facts, index_id: str) -> pd.Series:
+    series = index(f, index_id).set_index("date")["close"]
+    series.attrs["served"] = f.served(f.rows("index_daily", index_id=index_id, record=False))
+    return series
+
+
+def index_close_on(f: Facts, index_id: str, day) -> Fact:
+    row = f.row("index_daily", index_id=index_id, date=day)
+    return Fact(row["close"], f.served(row), "index points")
+
+
+def over(series: pd.Series, value: float, start=None, end=None) -> Fact:
+    """A value computed from a stretch of a daily series, citing the rows of that stretch."""
+    days = {d.strftime("%Y-%m-%d") for d in series.loc[start:end].index}
+    served = frozenset(r for r in series.attrs["served"] if r.key[1] in days)
+    return Fact(value, served)

@@ -23,7 +23,7 @@ from IPython.display import Markdown, display
 from . import charts, inputs
 from .facts import Facts, low_authority, served_by
 from .schema import KEY_PATTERN
-from .vocabulary import FORMULA_PREFIXES, LOW_GRADE_MARK
+from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, LOW_GRADE_MARK
 
 # CommonMark makes any ASCII punctuation character literal when a backslash precedes it, and every
 # MyST construct (roles, directives, targets, HTML, links, emphasis, tables) starts with one.
@@ -229,11 +229,12 @@ def _show(kind: str, key: str | None, title: str, served) -> str:
     return label
 
 
-def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", key: str | None = None) -> None:
+def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", key: str | None = None,
+               numbered: bool = True) -> None:
     """Compute a chart from `facts` and display it with its static image, then a numbered caption citing
     the documents behind every row it used. `key` glues the figure's label ("Figure 2.3") for the text."""
     chart, served = computed(compute, facts)
-    label = _show("figure", key, title, served)
+    label = _show("figure", key, title, served) if numbered else ""
     display(charts.bundle(chart, alt_text), raw=True)
     display(Markdown(_caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())))
 
@@ -263,9 +264,25 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
     display(Markdown(markdown_table(frame)))
 
 
+def data_as_of() -> str:
+    """The latest day any value the chapter shows refers to: scheduled dates still ahead of the data are
+    left out, and so, for a chapter that rests on an earlier day, are the rows its hindsight notes add."""
+    days = [row.as_of for row in _chapter.served if row.as_of and row.as_of <= DATA_HORIZON.isoformat()
+            and not (_chapter.as_known_on and row.known_from > _chapter.as_known_on)]
+    return pd.Timestamp(max(days)).strftime("%d %B %Y").lstrip("0") if days else ""
+
+
 def show_chapter_sources() -> None:
-    """The chapter's source list: every document behind a number, a chart or a table it shows."""
+    """The chapter's source list: every document behind a number, a chart or a table it shows, and the
+    date its data runs to (glued as `data_as_of` for the chapter's opening)."""
     ids = source_ids(_chapter.served)
+    as_of = data_as_of()
+    glue("data_as_of", as_of)
+    if as_of:
+        known = (f" (what was public on {pd.Timestamp(_chapter.as_known_on).strftime('%d %B %Y').lstrip('0')}; the "
+                 "hindsight notes add later facts)") if _chapter.as_known_on else ""
+        display(Markdown(md(strong("Data as of."), f" {as_of}{known}: the latest day any number, chart or table of "
+                            "this chapter refers to.")))
     if ids:
         display(Markdown(md(strong("Sources of this chapter."), f" The {len(ids)} documents behind its numbers, "
                             "charts and tables: ", cite(ids), f". A {LOW_GRADE_MARK} after a number, or in a "

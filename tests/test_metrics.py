@@ -108,3 +108,40 @@ def test_charts_plot_amounts_in_the_unit_their_axis_names():
     assert losses[("FY2023", "adjusted_net_profit")] == pytest.approx(1051.4)
     revenue = biren.revenue_chart(f).data.set_index("period")["revenue_m"]
     assert revenue["FY2024"] == pytest.approx(336.803)
+
+
+def test_max_drawdown_by_hand():
+    closes = pd.Series([10.0, 12.0, 9.0, 11.0, 6.0, 13.0],
+                       index=pd.date_range("2026-01-01", periods=6))
+    depth, peak, trough = metrics.max_drawdown(closes)
+    assert depth == pytest.approx(6 / 12 - 1)          # 12 -> 6, not 10 -> 6 or 13 (no later fall)
+    assert (peak, trough) == (pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-05"))
+
+
+def test_annualised_volatility_by_hand():
+    # log returns ln(1.1), ln(1/1.1): mean 0, sample sd = ln(1.1) * sqrt(2); times sqrt(252)
+    closes = pd.Series([100.0, 110.0, 100.0])
+    assert metrics.annualised_volatility(closes) == pytest.approx(0.0953102 * 2 ** 0.5 * 252 ** 0.5, rel=1e-6)
+
+
+def test_abnormal_returns_and_their_sum_by_hand():
+    days = pd.date_range("2026-07-01", periods=5)
+    stock = pd.Series([10.0, 11.0, 9.9, 9.9, 10.89], index=days)      # +10%, -10%, 0, +10%
+    market = pd.Series([100.0, 101.0, 101.0, 99.99, 99.99], index=days)  # +1%, 0, -1%, 0
+    abnormal = metrics.abnormal_returns(stock, market)
+    assert list(abnormal.round(6)) == [0.09, -0.1, 0.01, 0.1]
+    assert metrics.cumulative_abnormal_return(abnormal, days[2], 1, 1) == pytest.approx(0.09 - 0.1 + 0.01)
+    assert metrics.cumulative_abnormal_return(abnormal, days[3], 0, 0) == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="runs past"):
+        metrics.cumulative_abnormal_return(abnormal, days[1], 1, 0)
+    # a day one series lacks is skipped, and the next return runs from the previous common day
+    gap = metrics.abnormal_returns(stock.drop(days[2]), market)
+    assert gap[days[3]] == pytest.approx((9.9 / 11.0 - 1) - (99.99 / 101.0 - 1))
+
+
+def test_on_or_before():
+    days = list(pd.to_datetime(["2026-01-30", "2026-02-02", "2026-02-03"]))
+    assert metrics.on_or_before(days, pd.Timestamp("2026-02-01")) == pd.Timestamp("2026-01-30")
+    assert metrics.on_or_before(days, pd.Timestamp("2026-02-02")) == pd.Timestamp("2026-02-02")
+    with pytest.raises(ValueError):
+        metrics.on_or_before(days, pd.Timestamp("2026-01-01"))
