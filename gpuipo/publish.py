@@ -265,9 +265,11 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
 
 
 def data_as_of() -> str:
-    """The latest day any value the chapter shows refers to: scheduled dates still ahead of the data are
-    left out, and so, for a chapter that rests on an earlier day, are the rows its hindsight notes add."""
-    days = [row.as_of for row in _chapter.served if row.as_of and row.as_of <= DATA_HORIZON.isoformat()
+    """The latest day any value the chapter shows refers to. A schedule (a date announced before it came,
+    such as a lock-up's end) is not data about that day and is left out, and so, for a chapter that rests
+    on an earlier day, are the rows its hindsight notes add."""
+    days = [row.as_of for row in _chapter.served if row.as_of and row.as_of <= row.known_from
+            and row.as_of <= DATA_HORIZON.isoformat()
             and not (_chapter.as_known_on and row.known_from > _chapter.as_known_on)]
     return pd.Timestamp(max(days)).strftime("%d %B %Y").lstrip("0") if days else ""
 

@@ -91,3 +91,46 @@ def test_bibliography_lists_every_source(site):
     f = Facts()
     for title in f.sources()["title"]:
         assert " ".join(title.split())[:40] in page, title
+
+
+CHAPTERS = ["chapters/01_pricing_logic", "chapters/02_biren", "chapters/03_hong_kong_ipo",
+            "chapters/04_after_listing", "chapters/05_claims_audit"]
+
+
+def _as_of(text: str) -> "pd.Timestamp":
+    import re
+
+    import pandas as pd
+
+    found = re.search(r"Data as of\.? ?(\d{1,2} [A-Z][a-z]+ \d{4})", text)
+    assert found, "no 'Data as of' date"
+    return pd.Timestamp(found.group(1))
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_states_the_date_its_data_runs_to(site, name):
+    import pandas as pd
+
+    text = parse(site / f"{name}.html").plain
+    opening = text[text.find("Data as of"):]
+    day = _as_of(opening)
+    # the opening and the closing source list give the same day
+    assert _as_of(text[text.rfind("Data as of."):]) == day
+    if name < "chapters/04":
+        assert day <= pd.Timestamp("2025-12-22")      # chapters 1-3 rest on the article's date
+    if name == "chapters/04_after_listing":
+        f = Facts()
+        latest_index = f.rows("index_levels", index_id="HSI")["date"].max()
+        placing = f.date("biren-2026-10-placing", "announced")
+        assert day == max(latest_index, placing)       # the latest dated facts the chapter uses
+
+
+def test_front_page_opens_with_where_biren_stands(site):
+    text = parse(site / "index.html").plain
+    start = text.find("Where it stands now")
+    box = text[start:]
+    assert start >= 0 and box.find("Return since the offer") < box.find("Key findings")
+    v = aftermarket.figures(Facts())
+    assert f"{v['now_from_offer']:+.1%}" in box[:box.find("Key findings")]
+    assert "Data as of" in box[:box.find("Key findings")]
+    assert "hover" not in text.lower()
