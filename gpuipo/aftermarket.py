@@ -334,7 +334,8 @@ def event_chart(f: Facts):
     frame = pd.concat(frames, ignore_index=True)
     names = [str(f.name(c)) for c in COHORT]
     line = alt.Chart(frame).mark_line().encode(
-        x=alt.X("t:Q", title="Trading days from the first free day", scale=alt.Scale(domain=[-20, 20])),
+        x=alt.X("t:Q", title="Trading days from the first free day", scale=alt.Scale(domain=[-20, 20]),
+                axis=alt.Axis(values=list(range(-20, 21, 5)))),
         y=alt.Y("car:Q", title="Cumulative abnormal return", axis=alt.Axis(format="%")),
         color=alt.Color("company:N", title=None, sort=names, scale=alt.Scale(domain=names, range=[ACCENT, *PALETTE[1:4]])),
         tooltip=[alt.Tooltip("company:N", title=None), alt.Tooltip("t:Q", title="Day"),
@@ -540,7 +541,7 @@ def valuation_now(f: Facts) -> list[dict]:
         mcap_hkd_m = price * shares / 1e6
         mcap_cny_m = mcap_hkd_m * rate
         row = {"label": Text(label), "day": day, "price": price, "mcap_hkd_bn": mcap_hkd_m / 1e3, "rate": rate,
-               "rate_dates": Text(", ".join(f"{d:%d %b %Y}" for d in sorted(detail.dates)), rate.served),
+               "rate_dates": Text(", ".join(_day(d) for d in sorted(detail.dates)), rate.served),
                "mcap_cny_bn": mcap_cny_m / 1e3}
         for key, revenue in revenues.items():
             row[key] = metrics.price_to_sales(mcap_cny_m, revenue)
@@ -576,7 +577,7 @@ def _pct(value) -> str:
 
 def _day(day, precision: str = "day") -> str:
     form = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}[precision]
-    return f"{day:{form}}".lstrip("0")
+    return f"{day:{form}}".lstrip("0").replace(" ", "\u00a0")   # a date never breaks across lines
 
 
 def timeline_table(f: Facts) -> pd.DataFrame:
