@@ -104,7 +104,7 @@ def lockup_event_study(f: Facts) -> list[dict]:
             first = stock.index[list(stock.index).index(day) - before - 1]
             last = stock.index[list(stock.index).index(day) + after]
             value = metrics.cumulative_abnormal_return(abnormal, day, before, after)
-            row[window_name(before, after)] = prices.over(stock, value, first, last) + prices.over(market, 0, first, last)
+            row[window_name(before, after)] = prices.over(f, value, (stock, first, last), (market, first, last))
         rows.append(row)
     return rows
 
@@ -125,12 +125,13 @@ def risk_table(f: Facts) -> list[dict]:
     for key, name, closes, start in series:
         span = closes.loc[start:end]
         depth, peak, trough = metrics.max_drawdown(span)
-        row = {"id": key, "name": name, "start": start, "drawdown": prices.over(closes, depth, start, end),
+        row = {"id": key, "name": name, "start": start, "drawdown": prices.over(f, depth, (closes, start, end)),
                "peak": peak, "trough": trough,
-               "volatility": prices.over(closes, metrics.annualised_volatility(span, TRADING_DAYS_A_YEAR), start, end)}
+               "volatility": prices.over(f, metrics.annualised_volatility(span, TRADING_DAYS_A_YEAR),
+                                         (closes, start, end))}
         if key in COHORT:
             daily = prices.stock(f, key, "traded").set_index("date").loc[start:end, "turnover"]
-            row["turnover_m"] = prices.over(closes, daily.mean() / 1e6, start, end)
+            row["turnover_m"] = prices.over(f, daily.mean() / 1e6, (closes, start, end))
         rows.append(row)
     return rows
 
@@ -149,7 +150,8 @@ def monthly_table(f: Facts) -> list[dict]:
         hsi_close = prices.index_close_on(f, "HSI", last)
         rows.append({"month": month.to_timestamp(), "last_day": last, "close": close,
                      "change": close / before - 1, "hsi_change": hsi_close / hsi_before - 1,
-                     "turnover_m": prices.over(closes, traded.loc[span.index, "turnover"].mean() / 1e6, span.index.min(), last),
+                     "turnover_m": prices.over(f, traded.loc[span.index, "turnover"].mean() / 1e6,
+                                                 (closes, span.index.min(), last)),
                      "days": len(span)})
         before, hsi_before = close, hsi_close
     return rows

@@ -39,11 +39,9 @@ def index(f: Facts, index_id: str) -> pd.DataFrame:
 
 
 def closes(f: Facts, company: str, basis: str = "comparable") -> pd.Series:
-    """A company's closing prices by trading day, on `basis`, carrying the rows they came from."""
-    rows = stock(f, company, basis)
-    series = rows.set_index("date")["close"]
-    series.attrs["served"] = f.served(f.rows("stock_daily", company_id=company, record=False))
-    return series
+    """A company's closing prices by trading day, on `basis`; its name says which rows it came from (see
+    `over`). The rows are not carried in `attrs`, which pandas deep-copies on every slice."""
+    return stock(f, company, basis).set_index("date")["close"].rename(("stock_daily", "company_id", company))
 
 
 def close_on(f: Facts, company: str, day, basis: str = "comparable") -> Fact:
@@ -61,9 +59,7 @@ def to_comparable(f: Facts, company: str, traded_price: Fact) -> Fact:
 
 
 def index_closes(f: Facts, index_id: str) -> pd.Series:
-    series = index(f, index_id).set_index("date")["close"]
-    series.attrs["served"] = f.served(f.rows("index_daily", index_id=index_id, record=False))
-    return series
+    return index(f, index_id).set_index("date")["close"].rename(("index_daily", "index_id", index_id))
 
 
 def index_close_on(f: Facts, index_id: str, day) -> Fact:
@@ -71,8 +67,12 @@ def index_close_on(f: Facts, index_id: str, day) -> Fact:
     return Fact(row["close"], f.served(row), "index points")
 
 
-def over(series: pd.Series, value: float, start=None, end=None) -> Fact:
-    """A value computed from a stretch of a daily series, citing the rows of that stretch."""
-    days = {d.strftime("%Y-%m-%d") for d in series.loc[start:end].index}
-    served = frozenset(r for r in series.attrs["served"] if r.key[1] in days)
+def over(f: Facts, value: float, *stretches) -> Fact:
+    """A value computed from stretches of daily series, each (series, start, end), citing their rows."""
+    served = frozenset()
+    for series, start, end in stretches:
+        table, column, key = series.name
+        rows = f.rows(table, record=False, **{column: key},
+                      where=lambda t: t["date"].between(pd.Timestamp(start), pd.Timestamp(end)))
+        served |= f.served(rows)
     return Fact(value, served)

@@ -134,3 +134,9 @@ def test_front_page_opens_with_where_biren_stands(site):
     assert f"{v['now_from_offer']:+.1%}" in box[:box.find("Key findings")]
     assert "Data as of" in box[:box.find("Key findings")]
     assert "hover" not in text.lower()
+
+
+def test_the_chapters_link_to_the_deal_timeline(site):
+    for name in ("chapters/02_biren", "chapters/03_hong_kong_ipo"):
+        assert "04_after_listing.html#deal-timeline" in parse(site / f"{name}.html").links, name
+    assert 'id="deal-timeline"' in (site / "chapters" / "04_after_listing.html").read_text(encoding="utf-8")
