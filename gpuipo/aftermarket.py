@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import metrics, prices
+from . import data, metrics, prices
 from .charts import ACCENT, MUTED, NARROW, PALETTE
 from .deals import BASKET, BIREN, LISTING_DAY, basket_valuation, biren_close, cny_per
 from .facts import Fact, Facts, Text, marked, shown
@@ -22,8 +22,6 @@ HORIZONS = [("First close", 0), ("One month", 1), ("Three months", 3), ("Six mon
 # Event windows in trading days around the first day the locked-up shares could trade (day 0).
 EVENT_WINDOWS = [(0, 0), (1, 1), (5, 5), (0, 5), (20, 20)]
 TRADING_DAYS_A_YEAR = 252
-# The A-share premium "held" when each peer's multiple in May 2026 was at least this close to December's.
-PREMIUM_HELD_WITHIN = 0.10
 
 
 # --- look-ups: listing, lock-up and the latest common day ----------------------------------------------
@@ -91,20 +89,33 @@ def cohort_returns(f: Facts) -> list[dict]:
 
 # --- the lock-up expiry as an event study ----------------------------------------------------------------
 
+def event_window(f: Facts, company: str, day, before: int, after: int) -> Fact:
+    """The cumulative abnormal return against the HSI from `before` trading days before `day` to `after` after."""
+    market, stock = prices.index_closes(f, "HSI"), prices.closes(f, company)
+    days = list(stock.index)
+    first, last = days[days.index(day) - before - 1], days[days.index(day) + after]
+    value = metrics.cumulative_abnormal_return(metrics.abnormal_returns(stock, market), day, before, after)
+    return prices.over(f, value, (stock, first, last), (market, first, last))
+
+
 def lockup_event_study(f: Facts) -> list[dict]:
-    """Market-adjusted abnormal returns (stock minus HSI) summed over windows around each lock-up expiry."""
+    """Market-adjusted abnormal returns (stock minus HSI) summed over windows around each lock-up expiry, and
+    the buy-and-hold abnormal return over the widest window."""
     market = prices.index_closes(f, "HSI")
     rows = []
     for company in COHORT:
         stock = prices.closes(f, company)
         day = lockup_day(f, company)
-        abnormal = metrics.abnormal_returns(stock, market)
         row = {"company_id": company, "company": f.name(company), "day": day}
         for before, after in EVENT_WINDOWS:
-            first = stock.index[list(stock.index).index(day) - before - 1]
-            last = stock.index[list(stock.index).index(day) + after]
-            value = metrics.cumulative_abnormal_return(abnormal, day, before, after)
-            row[window_name(before, after)] = prices.over(f, value, (stock, first, last), (market, first, last))
+            row[window_name(before, after)] = event_window(f, company, day, before, after)
+        before, after = EVENT_WINDOWS[-1]
+        days = list(stock.index)
+        first, last = days[days.index(day) - before - 1], days[days.index(day) + after]
+        row["bhar"] = prices.over(f, metrics.buy_and_hold_abnormal_return(stock, market, first, last),
+                                  (stock, first, last), (market, first, last))
+        row["placing_on_day0"] = any(f.date(o, "announced") == day for o in
+                                     f.rows("offerings", company_id=company, kind="placing", record=False)["offering_id"])
         rows.append(row)
     return rows
 
@@ -188,10 +199,12 @@ def share_steps(f: Facts) -> list[dict]:
     listed = f.term(BIREN, "shares_outstanding_at_listing")
     greenshoe = f.term(BIREN, "greenshoe_exercised_shares")
     after_greenshoe = f.term(BIREN, "shares_outstanding_after_greenshoe")
-    steps = [{"step": Text("At listing, 2 January 2026"), "new": None, "shares": listed},
-             {"step": Text("Greenshoe exercised, 28 January 2026"), "new": greenshoe, "shares": after_greenshoe}]
+    steps = [{"step": Text(f"At listing, {f.date_text(BIREN, 'listing')}"), "new": None, "shares": listed},
+             {"step": Text(f"Greenshoe exercised, {f.date_text(BIREN, 'greenshoe_exercise_announced')}"),
+              "new": greenshoe, "shares": after_greenshoe}]
     new = f.term(PLACING, "new_shares")
-    steps.append({"step": Text("Placing announced " + f"{f.date(PLACING, 'announced'):%d %B %Y}".lstrip("0")),
+    # The data records the placing's announcement, not its completion.
+    steps.append({"step": Text(f"Placing announced {f.date_text(PLACING, 'announced')}, if completed"),
                   "new": new, "shares": after_greenshoe + new})
     for step in steps:
         step["vs_listing"] = step["shares"] / listed - 1
@@ -291,13 +304,18 @@ def rebased(f: Facts) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def event_marks(f: Facts, end) -> pd.DataFrame:
+    """The timeline's events dated to the day between the listing and `end`, by number, for the price chart."""
+    return pd.DataFrame([{"date": e["date"], "n": str(e["number"])} for e in timeline(f)
+                         if LISTING_DAY <= e["date"] <= end and e["precision"] == "day"])
+
+
 def path_chart(f: Facts):
     lines = rebased(f)
     end = lines["date"].max()
     first = float(prices.close_on(f, "biren", LISTING_DAY))
     offer_level = float(f.term(BIREN, "offer_price", currency="HKD")) / first * 100
-    marks = pd.DataFrame([{"date": e["date"], "n": str(e["number"])} for e in timeline(f)
-                          if LISTING_DAY <= e["date"] <= end and e["precision"] == "day"])
+    marks = event_marks(f, end)
     order = ["Biren 壁仞科技", *INDICES.values()]
     base = alt.Chart(lines).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b", tickCount="month")),
@@ -427,6 +445,8 @@ def figures(f: Facts) -> dict:
     v["beat_hsi_horizons"], v["horizons"] = len(ahead), len(later)
     v["ahead_at"] = _horizon_names(ahead)
     v["behind_at"] = _horizon_names(behind)
+    v["offer_verdict"] = Text("it was" if v["now_from_offer"] > 0 and v["low"] > offer_price else "it was not",
+                              v["now_from_offer"].served | v["low"].served)
     v["offer_never_breached"] = Text("never closed below it" if v["low"] > offer_price else "closed below it at times",
                                      v["low"].served)
 
@@ -439,12 +459,24 @@ def figures(f: Facts) -> dict:
     v["lockup_ar0"] = study["biren"]["day 0"]
     v["lockup_car5"] = study["biren"][window_name(5, 5)]
     v["lockup_car20"] = study["biren"][window_name(20, 20)]
+    v["lockup_bhar20"] = study["biren"]["bhar"]
+    biren_day0 = lockup_day(f, "biren")
+    same_day = [event_window(f, c, biren_day0, 0, 0) for c in COHORT if c != "biren"]
+    v["cohort_ar_on_biren_day0"] = sum(same_day[1:], same_day[0]) / len(same_day)
+    v["biren_ar0_less_cohort"] = v["lockup_ar0"] - v["cohort_ar_on_biren_day0"]
+    coinciding = [c for c in COHORT if study[c]["placing_on_day0"]]
+    v["placing_day0_companies"] = Text(" and ".join(str(f.name(c)) for c in coinciding) or "none")
+    zhipu_days = list(prices.closes(f, "zhipu").index)
+    zhipu_earlier = zhipu_days[zhipu_days.index(lockup_day(f, "zhipu")) - 1]   # the earlier dataset's day 0
+    v["zhipu_car5_day_before"] = event_window(f, "zhipu", zhipu_earlier, 5, 5)
+    v["zhipu_day_before"] = Text(f"{zhipu_earlier:%d %B}".lstrip("0"))
     others = [study[c][window_name(5, 5)] for c in COHORT if c != "biren"]
     v["cohort_car5_min"], v["cohort_car5_max"] = min(others), max(others)
 
     # Risk.
     risk = {r["id"]: r for r in risk_table(f)}
     v["drawdown"] = risk["biren"]["drawdown"]
+    v["drawdown_depth"] = -v["drawdown"]
     v["drawdown_peak"] = Text(f"{risk['biren']['peak']:%d %B}".lstrip("0"))
     v["drawdown_trough"] = Text(f"{risk['biren']['trough']:%d %B}".lstrip("0"))
     v["vol"] = risk["biren"]["volatility"]
@@ -484,12 +516,8 @@ def figures(f: Facts) -> dict:
     v["premium_moore_may"] = premium[("moore-threads", may)]["ps_fy2025"]
     v["premium_cambricon_dec"] = premium[("cambricon", december)]["ps_fy2025"]
     v["premium_cambricon_may"] = premium[("cambricon", may)]["ps_fy2025"]
-    pairs = [(premium[(c, december)]["ps_fy2025"], premium[(c, may)]["ps_fy2025"]) for c in PREMIUM_PEERS
-             if premium[(c, may)]["ps_fy2025"] is not None]
-    held = all(after >= before * (1 - PREMIUM_HELD_WITHIN) for before, after in pairs)
-    v["premium_held"] = Text("held" if held else "did not hold")
-    v["biren_vs_premium"] = Text("far below" if v["ps_now_fy2025"] < min(after for _, after in pairs) / 2
-                                 else "below" if v["ps_now_fy2025"] < min(after for _, after in pairs) else "not below")
+    v["premium_may_grades"] = Text("".join(sorted({row.grade for c in PREMIUM_PEERS
+                                                   for row in premium[(c, may)]["mcap_bn"].served})))
 
     # The market in 2026.
     v["hk_ipo_h1_2026"] = f.number("hk_ipo_market", period="H1-2026", measure="ipo_count", compiler="press",
@@ -552,7 +580,7 @@ def valuation_now(f: Facts) -> list[dict]:
 
 
 PREMIUM_PEERS = ["cambricon", "moore-threads", "metax"]
-PREMIUM_DAYS = [pd.Timestamp("2025-12-17"), pd.Timestamp("2026-05-22")]
+PREMIUM_DAYS = [pd.Timestamp("2025-12-17"), pd.Timestamp("2026-05-01")]   # the second stands for May 2026
 
 
 def gpu_premium(f: Facts) -> list[dict]:
@@ -562,7 +590,9 @@ def gpu_premium(f: Facts) -> list[dict]:
     for company in PREMIUM_PEERS:
         for day in PREMIUM_DAYS:
             mcap = f.obs(company, day, "close", "market_cap", unit="million", currency="CNY")
-            row = {"company_id": company, "company": f.name(company), "date": day, "mcap_bn": mcap / 1e3,
+            precision = f.obs_row(company, day, "close", "market_cap")["date_precision"]
+            row = {"company_id": company, "company": f.name(company), "date": day, "precision": precision,
+                   "mcap_bn": mcap / 1e3,
                    "ps_fy2024": metrics.price_to_sales(mcap, f.fin(company, "FY2024", "revenue", currency="CNY"))}
             has_fy2025 = len(f.rows("financials", company_id=company, period="FY2025", metric="revenue", record=False))
             row["ps_fy2025"] = (metrics.price_to_sales(mcap, f.fin(company, "FY2025", "revenue", currency="CNY"))
@@ -633,6 +663,7 @@ def event_table(f: Facts) -> pd.DataFrame:
     for before, after in EVENT_WINDOWS:
         name = window_name(before, after)
         columns["Day 0 (AR)" if name == "day 0" else f"CAR {name}"] = [_pct(r[name]) for r in rows]
+    columns[f"BHAR {window_name(*EVENT_WINDOWS[-1])}"] = [_pct(r["bhar"]) for r in rows]
     return pd.DataFrame(columns)
 
 
@@ -697,7 +728,7 @@ def premium_frame(f: Facts) -> pd.DataFrame:
     rows = gpu_premium(f)
     return pd.DataFrame({
         "Company": [str(r["company"]) for r in rows],
-        "Date": [_day(r["date"]) for r in rows],
+        "Date": [_day(r["date"], r["precision"]) for r in rows],
         "Market value (CNY bn)": [shown(r["mcap_bn"], ",.1f") for r in rows],
         "P/S, 2024 revenue": [shown(r["ps_fy2024"], ",.0f") for r in rows],
         "P/S, 2025 revenue": ["not in the data" if r["ps_fy2025"] is None else shown(r["ps_fy2025"], ",.0f")
@@ -755,14 +786,17 @@ def deal_box(f: Facts) -> pd.DataFrame:
                                          "over-allotment option"),
         ("Market value", f"HK$ {shown(offer_price * listed / 1e9, ',.1f')} billion at the offer price, "
                          f"{shown(first_close * listed / 1e9, ',.1f')} billion at the first close (HK$ "
-                         f"{shown(first_close, '.2f')}), "
+                         f"{shown(first_close, '.2f')}), at least "
                          f"{shown(latest_close * f.term(BIREN, 'shares_outstanding_after_greenshoe') / 1e9, ',.1f')} "
-                         f"billion on {_day(latest)} (HK$ {shown(latest_close, '.2f')})"),
-        ("Return since the offer", f"{_pct(latest_close / offer_price - 1)} to {_day(latest)}; the Hang Seng Index "
-                                   f"{_pct(hsi)} from the first close"),
-        ("Latest price found", f"a placing of new shares at HK$ {shown(raised['placing_price'], '.2f')} on "
-                               f"{_day(placing_day)}"),
-        ("Data as of", _day(max(latest, placing_day))),
+                         f"billion on {_day(latest)} (HK$ {shown(latest_close, '.2f')}; on the shares the data records)"),
+        ("Return since the offer", f"{_pct(latest_close / offer_price - 1)} to {_day(latest)}, the last daily close "
+                                   f"in the data; from the first close {_pct(latest_close / first_close - 1)}, against "
+                                   f"{_pct(hsi)} for the Hang Seng Index"),
+        ("Latest price found", f"a placing of new shares announced at HK$ {shown(raised['placing_price'], '.2f')} on "
+                               f"{_day(placing_day)}, {shown(raised['placing_discount'], '.2%')} below the close before "
+                               f"it, which puts that close near HK$ {shown(raised['placing_prior_close'], '.2f')} "
+                               f"({_pct(raised['placing_prior_close'] / offer_price - 1)} from the offer)"),
+        ("Data as of", _day(data.latest_date(f.data_dir))),
     ]
     # Where it is now first: the return, the value, the latest price; then the deal itself.
     rows = [rows[i] for i in (3, 2, 4, 1, 0, 5)]

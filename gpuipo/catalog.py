@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
+from .data import latest_date  # noqa: F401  (the appendix and the front page read it from here)
 from .publish import code, download
 
 
@@ -34,17 +35,6 @@ def tables() -> pd.DataFrame:
         rows.append({"Table": download(resource["path"], f"../data/{resource['path']}"),
                      "Rows": str(len(frame)), "Primary key": key, "What it holds": resource["description"]})
     return pd.DataFrame(rows)
-
-
-def latest_date() -> pd.Timestamp:
-    """Newest date any observation in the package refers to (publication dates of sources excluded)."""
-    latest = pd.Timestamp.min
-    for resource in data.validate()["resources"]:
-        frame = data.load(resource["name"])
-        for field in resource["schema"]["fields"]:
-            if field["type"] == "date":
-                latest = max(latest, frame[field["name"]].max())
-    return latest
 
 
 def grades() -> pd.DataFrame:

@@ -114,3 +114,10 @@ def on_or_before(days, day):
     if not earlier:
         raise ValueError(f"no trading day on or before {day}")
     return earlier[-1]
+
+
+def buy_and_hold_abnormal_return(stock, market, first, last) -> float:
+    """The stock's return from the close of `first` to the close of `last`, less the market's over the same
+    days: what holding the stock gained or lost against the market (unlike a sum of daily differences,
+    which overstates the moves of a very volatile stock)."""
+    return float((stock[last] / stock[first] - 1) - (market[last] / market[first] - 1))

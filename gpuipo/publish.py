@@ -40,10 +40,12 @@ class Markup(str):
 
 def text(value) -> str:
     """A value as inert MyST text: punctuation escaped, and every run of whitespace (line breaks
-    included, which could open a block or an indented code block) collapsed to one space."""
+    included, which could open a block or an indented code block) other than a no-break space collapsed
+    to one space."""
     if isinstance(value, Markup):
         return value
-    collapsed = re.sub(r"\s+", " ", str(value))
+    # A no-break space (between a number and its mark, inside a date) is kept: it breaks no block.
+    collapsed = re.sub(r"[^\S\u00a0]+", " ", str(value))
     return "".join("\\" + c if c in _PUNCTUATION else c for c in collapsed)
 
 

@@ -86,7 +86,7 @@ RESOURCES = [
             "greenshoe_max_shares_if_upsized", "over_allocated_shares", "greenshoe_exercised_shares",
             "clawback_shares", "final_hk_shares", "final_intl_shares", "new_shares", "offer_shares",
             "shares_outstanding_at_listing", "shares_outstanding_2025", "gross_proceeds",
-            "gross_proceeds_with_greenshoe", "listing_expenses", "net_proceeds", "cornerstone_count",
+            "gross_proceeds_with_greenshoe", "gross_proceeds_sought", "listing_expenses", "net_proceeds", "cornerstone_count",
             "cornerstone_amount", "cornerstone_shares", "cornerstone_share_stated",
             "cornerstone_share_all_options_stated", "hk_subscription", "intl_subscription", "net_proceeds_estimate_mid",
             "greenshoe_net_proceeds", "shares_outstanding_after_greenshoe", "net_proceeds_cny",

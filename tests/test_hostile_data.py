@@ -225,6 +225,12 @@ def test_text_escapes_every_markup_character(hostile):
             assert escaped[index - 1] == "\\", (hostile, escaped)
 
 
+def test_text_keeps_no_break_spaces_but_no_line_breaks():
+    """A date or a number and its mark stay together in print; nothing else about whitespace changes."""
+    assert publish.text("2\u00a0Jan\u00a02026") == "2\u00a0Jan\u00a02026"
+    assert publish.text("a\u00a0\n\n  b") == "a\u00a0 b"
+
+
 def test_markup_is_only_built_here():
     """Notebooks display data only through gpuipo.publish, which escapes it."""
     notebooks = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "appendix").glob("*.ipynb"))]

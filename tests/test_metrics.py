@@ -145,3 +145,22 @@ def test_on_or_before():
     assert metrics.on_or_before(days, pd.Timestamp("2026-02-02")) == pd.Timestamp("2026-02-02")
     with pytest.raises(ValueError):
         metrics.on_or_before(days, pd.Timestamp("2026-01-01"))
+
+
+def test_buy_and_hold_abnormal_return_by_hand():
+    days = pd.date_range("2026-07-01", periods=3)
+    stock = pd.Series([10.0, 20.0, 10.0], index=days)      # +100 %, -50 %: held, no change
+    market = pd.Series([100.0, 100.0, 110.0], index=days)
+    assert metrics.buy_and_hold_abnormal_return(stock, market, days[0], days[2]) == pytest.approx(0 - 0.10)
+    summed = metrics.cumulative_abnormal_return(metrics.abnormal_returns(stock, market), days[2], 1, 0)
+    assert summed == pytest.approx(1.0 - 0.5 - 0.10)           # the sum of daily differences says +40 %
+
+
+def test_latest_date_leaves_out_schedules_and_publication_days():
+    from gpuipo import data
+    from gpuipo.vocabulary import DATA_HORIZON
+
+    latest = data.latest_date()
+    assert latest.date() <= DATA_HORIZON
+    scheduled = Facts().rows("offering_dates", event="controlling_holder_lockup_ends")["date"].max()
+    assert scheduled > latest                              # a lock-up still to end is not data about that day

@@ -119,10 +119,9 @@ def test_every_chapter_states_the_date_its_data_runs_to(site, name):
     if name < "chapters/04":
         assert day <= pd.Timestamp("2025-12-22")      # chapters 1-3 rest on the article's date
     if name == "chapters/04_after_listing":
-        f = Facts()
-        latest_index = f.rows("index_levels", index_id="HSI")["date"].max()
-        placing = f.date("biren-2026-10-placing", "announced")
-        assert day == max(latest_index, placing)       # the latest dated facts the chapter uses
+        from gpuipo import data
+
+        assert day == data.latest_date()               # chapter 4 uses the newest observation in the package
 
 
 def test_front_page_opens_with_where_biren_stands(site):
@@ -133,6 +132,13 @@ def test_front_page_opens_with_where_biren_stands(site):
     v = aftermarket.figures(Facts())
     assert f"{v['now_from_offer']:+.1%}" in box[:box.find("Key findings")]
     assert "Data as of" in box[:box.find("Key findings")]
+    chapter4 = parse(site / "chapters" / "04_after_listing.html").plain
+    import re
+
+    import pandas as pd
+
+    boxed = re.search(r"Data as of (\d{1,2}\s[A-Z][a-z]{2}\s\d{4})", box).group(1)
+    assert pd.Timestamp(boxed) == _as_of(chapter4)    # one "data as of" for the box and chapter 4
     assert "hover" not in text.lower()
 
 
@@ -140,3 +146,8 @@ def test_the_chapters_link_to_the_deal_timeline(site):
     for name in ("chapters/02_biren", "chapters/03_hong_kong_ipo"):
         assert "04_after_listing.html#deal-timeline" in parse(site / f"{name}.html").links, name
     assert 'id="deal-timeline"' in (site / "chapters" / "04_after_listing.html").read_text(encoding="utf-8")
+
+
+def test_dates_in_the_first_year_tables_do_not_break(site):
+    html = (site / "chapters" / "04_after_listing.html").read_text(encoding="utf-8")
+    assert "22\u00a0Dec\u00a02025" in html or "22&nbsp;Dec&nbsp;2025" in html
