@@ -191,6 +191,31 @@ class MarkLowAuthority(SphinxPostTransform):
                                    nodes.superscript(LOW_GRADE_MARK, LOW_GRADE_MARK, classes=["low-authority"]))
 
 
+class MinusSigns(SphinxPostTransform):
+    """A negative number's sign is the minus sign (U+2212), not a hyphen: it reads as one, and neither a
+    browser nor TeX breaks a line between it and its digits, as they do after a hyphen. Glued values are
+    formatted by Python, which writes a hyphen; code and addresses are left as they are."""
+
+    default_priority = 900  # after every glued value is in place
+    NEGATIVE = re.compile(r"(?<![\w\-\u2212/.])-(?=\d)")
+
+    def apply(self, **kwargs):
+        for text in list(self.document.findall(nodes.Text)):
+            if "-" not in text or isinstance(text.parent, (nodes.literal, nodes.literal_block, nodes.raw)) \
+                    or any(isinstance(a, nodes.reference) and a.get("refuri", "").startswith("http")
+                           for a in _ancestors(text)):
+                continue
+            changed = self.NEGATIVE.sub("\u2212", str(text))
+            if changed != str(text):
+                text.parent.replace(text, nodes.Text(changed))
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def _write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
         from .keyfigures import write
@@ -238,6 +263,7 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_role_to_domain("glue", "text", KeyedPasteText(), override=True)
     app.add_post_transform(MarkLowAuthority)
+    app.add_post_transform(MinusSigns)
     app.connect("builder-inited", _require_static_files)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)

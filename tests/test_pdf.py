@@ -59,6 +59,14 @@ def test_pdf_embeds_a_cjk_font():
     assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts
 
 
+def test_chinese_is_set_in_the_simplified_chinese_faces():
+    """Noto's CJK collections share one glyph table (pdffonts names it 'jp' for every face); the face is the
+    collection index fontspec loaded: 2 is Simplified Chinese, 0 Japanese."""
+    log = LOG.read_text(encoding="utf-8", errors="replace")
+    loaded = set(re.findall(r'"\[(Noto\w+CJK-\w+\.ttc):(\d+)\]', log))
+    assert loaded and {index for _, index in loaded} <= {"2", "7"}, loaded
+
+
 def test_latex_log_has_no_missing_glyph_and_no_error():
     log = LOG.read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log

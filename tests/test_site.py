@@ -151,3 +151,12 @@ def test_the_chapters_link_to_the_deal_timeline(site):
 def test_dates_in_the_first_year_tables_do_not_break(site):
     html = (site / "chapters" / "04_after_listing.html").read_text(encoding="utf-8")
     assert "22\u00a0Dec\u00a02025" in html or "22&nbsp;Dec&nbsp;2025" in html
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_negative_numbers_carry_a_minus_sign(site, name):
+    """Glued values come formatted with a hyphen; the page shows the minus sign, which never breaks from its digits."""
+    import re
+
+    text = parse(site / f"{name}.html").plain
+    assert re.findall(r"(?<![\w\-\u2212/.])-\d[\d.,]*%?", text) == []
