@@ -571,7 +571,7 @@ def valuation_now(f: Facts) -> list[dict]:
         mcap_hkd_m = price * shares / 1e6
         mcap_cny_m = mcap_hkd_m * rate
         row = {"label": Text(label), "day": day, "price": price, "mcap_hkd_bn": mcap_hkd_m / 1e3, "rate": rate,
-               "rate_dates": Text(", ".join(_day(d) for d in sorted(detail.dates)), rate.served),
+               "rate_dates": Text(", ".join(f"{d:%d %b %Y}".lstrip("0") for d in sorted(detail.dates)), rate.served),
                "mcap_cny_bn": mcap_cny_m / 1e3}
         for key, revenue in revenues.items():
             row[key] = metrics.price_to_sales(mcap_cny_m, revenue)

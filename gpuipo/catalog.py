@@ -5,7 +5,7 @@ import pandas as pd
 
 from . import data
 from .data import latest_date  # noqa: F401  (the appendix and the front page read it from here)
-from .publish import code, download
+from .publish import Markup, code, download, markdown_table, show_web_only
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -44,3 +44,10 @@ def grades() -> pd.DataFrame:
     counts = data.load("sources")["grade"].value_counts()
     return pd.DataFrame({"Grade": list(GRADES), "What the document is": list(GRADES.values()),
                          "Sources": [int(counts.get(grade, 0)) for grade in GRADES]})
+
+
+def show_dictionaries() -> None:
+    """Every table's fields, on the site only: the PDF lists the tables and points here."""
+    for name in data.table_names():
+        show_web_only(Markup(f"```{{rubric}} {name}.csv\n```"), data.schema_of(name)["description"],
+                      f"Fields of {name}.csv.", Markup(markdown_table(dictionary(name))))

@@ -253,6 +253,16 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def keep_with_next(rows: int) -> str:
+    """For a table of ten rows or more that print keeps on one page, LaTeX asking for room for its caption
+    and the table: with less left, both start on the next page, so a caption never ends a page alone.
+    Shorter tables move whole or not at all; long ones (longtable) break across pages."""
+    if not 10 <= rows < LONG_TABLE_ROWS:   # a long table breaks across pages on its own
+        return ""
+    room = f"{min(2 * rows + 8, 20)}\\baselineskip"
+    return f"```{{raw}} latex\n\\needspace{{{room}}}\n```\n\n"
+
+
 def show_table(table, facts=None, *, title: str = "", caption: str = "", key: str | None = None,
                numbered: bool = True) -> None:
     """A computed table (never typed by hand), rendered as Markdown so it reaches both HTML and PDF, with
@@ -262,8 +272,34 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
     label = _show("table", key, title, served) if numbered else ""
     head = _caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in frame.to_csv(index=False))
     if head:
-        display(Markdown(head))
-    display(Markdown(markdown_table(frame)))
+        # In print a caption starts a new page rather than end one with its table on the next.
+        display(Markdown(keep_with_next(len(frame)) + head))
+    display(Markdown(breakable(frame)))
+
+
+LONG_TABLE_ROWS = 15
+
+
+def column_widths(frame: pd.DataFrame) -> list[int]:
+    """Relative column widths for print, from the longest cell of each column (a header word at least,
+    a long sentence at most as wide as forty characters)."""
+    widths = []
+    for column in frame.columns:
+        longest = max([len(str(v)) for v in frame[column]] + [0])
+        word = max(len(w) for w in str(column).split() or [""])
+        # + the cell's padding; ten at least, so that an id such as C02-01 never wraps at its hyphen
+        widths.append(max(word, min(longest, 40), 10) + 3)
+    return widths
+
+
+def breakable(frame: pd.DataFrame) -> str:
+    """A long table set as LaTeX's longtable, which breaks across pages and repeats its header, with
+    column widths that wrap long cells; a shorter one stays a tabulary, which keeps to one page."""
+    table_markdown = markdown_table(frame)
+    if len(frame) < LONG_TABLE_ROWS:
+        return table_markdown
+    widths = " ".join(str(w) for w in column_widths(frame))
+    return f":::{{table}}\n:class: longtable\n:widths: {widths}\n\n" + table_markdown + "\n:::"
 
 
 def data_as_of() -> str:
@@ -274,6 +310,12 @@ def data_as_of() -> str:
             and row.as_of <= DATA_HORIZON.isoformat()
             and not (_chapter.as_known_on and row.known_from > _chapter.as_known_on)]
     return pd.Timestamp(max(days)).strftime("%d %B %Y").lstrip("0") if days else ""
+
+
+def show_web_only(*blocks) -> None:
+    """Blocks (Markup as written, anything else as text) shown on the site and left out of print, where
+    a reference work such as the field-by-field data dictionary would fill pages a reader can look up."""
+    display(Markdown("::::{only} html\n" + "\n\n".join(md(block) for block in blocks) + "\n::::"))
 
 
 def show_chapter_sources() -> None:

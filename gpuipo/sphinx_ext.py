@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.errors import ExtensionError
@@ -59,17 +60,24 @@ def _commit_date(srcdir) -> str:
 
 def _title_page(app, config):
     """A title page for the PDF with the dates a reader needs: data as of, and build (commit) date."""
+    from . import data
     from .catalog import latest_date
 
     as_of = latest_date().strftime("%d %B %Y").lstrip("0")
+    biren = data.load("companies").set_index("company_id").loc["biren"]
+    # Data text on the title page: only a ticker's characters (digits, letters, a dot) are let through.
+    ticker = re.sub(r"[^0-9A-Za-z.]", "", str(biren["ticker"]))
+    edition = pd.Timestamp(_commit_date(app.srcdir)).strftime("%d %B %Y").lstrip("0") \
+        if _commit_date(app.srcdir) != "unknown" else "unknown"
     title = (config.html_title or config.project).replace("&", r"\&")
     config.latex_elements["maketitle"] = (
         r"\begin{titlepage}\centering\vspace*{3cm}"
         r"{\Huge\bfseries " + title + r"\par}\vspace{1cm}"
         r"{\Large A reproducible research report on Biren Technology's Hong Kong IPO and China's GPU stocks\par}"
-        r"\vspace{2cm}{\large Examines: Yunzhang Caijing 云掌财经, 22 December 2025\par}\vspace{1cm}"
+        r"\vspace{1cm}{\large Biren Technology 壁仞科技, " + ticker + r"\par}"
+        r"\vspace{1cm}{\large Examines: Yunzhang Caijing 云掌财经, 22 December 2025\par}\vspace{1cm}"
         r"{\large Data as of " + as_of + r"\par}\vspace{0.3cm}"
-        r"{\large Built from commit of " + _commit_date(app.srcdir) + r"\par}\vfill"
+        r"{\large Edition of " + edition + r" (the date of its last commit)\par}\vfill"
         r"{\normalsize Every figure is computed from the sourced data package; sources are listed at the end.\par}"
         r"\end{titlepage}")
 

@@ -160,3 +160,21 @@ def test_negative_numbers_carry_a_minus_sign(site, name):
 
     text = parse(site / f"{name}.html").plain
     assert re.findall(r"(?<![\w\-\u2212/.])-\d[\d.,]*%?", text) == []
+
+
+def test_glossary_is_sorted_and_has_the_terms_the_report_uses(site):
+    import re
+
+    html = (site / "appendix" / "glossary.html").read_text(encoding="utf-8")
+    terms = [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<dt[^>]*>(.*?)<a class=\"headerlink", html, flags=re.S)]
+    for needed in ("亿 (yi)", "万 (wan)", "Non-IFRS (adjusted) loss", "Redemption liabilities", "Lock-up", "H share",
+                   "Chapter 18C", "Abnormal return"):
+        assert needed in terms, (needed, terms)
+    assert terms == sorted(terms, key=str.lower)
+
+
+def test_the_site_keeps_the_full_data_dictionary(site):
+    from gpuipo import data
+
+    text = parse(site / "appendix" / "data_and_sources.html").plain
+    assert all(f"Fields of {name}.csv." in text for name in data.table_names())
