@@ -20,7 +20,7 @@ INDICES = {"HSI": "Hang Seng Index", "HSTECH": "Hang Seng TECH Index"}
 COHORT = {"biren": BIREN, "iluvatar": "iluvatar-hk-ipo", "zhipu": "zhipu-hk-ipo", "minimax": "minimax-hk-ipo"}
 HORIZONS = [("First close", 0), ("One month", 1), ("Three months", 3), ("Six months", 6)]
 # Event windows in trading days around the first day the locked-up shares could trade (day 0).
-EVENT_WINDOWS = [(0, 0), (1, 1), (5, 5), (0, 5), (20, 20)]
+EVENT_WINDOWS = [(0, 0), (5, 5), (20, 20)]
 TRADING_DAYS_A_YEAR = 252
 
 
@@ -639,8 +639,7 @@ def merged_horizons(rows: list[dict]) -> list[dict]:
 
 def horizon_table(f: Facts) -> pd.DataFrame:
     rows = merged_horizons(horizon_returns(f))
-    return pd.DataFrame({"Horizon": [r["horizon"] for r in rows],
-                         "Date": [_day(r["date"]) for r in rows],
+    return pd.DataFrame({"Horizon": [f"{r['horizon']}, {_day(r['date'])}" for r in rows],
                          "Close (HK$)": [shown(r["close"], ".2f") for r in rows],
                          "From the offer": [_pct(r["from_offer"]) for r in rows],
                          "From the first close": [_pct(r["from_first_close"]) for r in rows],
@@ -651,7 +650,7 @@ def horizon_table(f: Facts) -> pd.DataFrame:
 
 def cohort_table(f: Facts) -> pd.DataFrame:
     rows = cohort_returns(f)
-    columns = {"Company": [str(r["company"]) for r in rows], "Listed": [_day(r["listing"]) for r in rows]}
+    columns = {"Company (listed)": [f"{r['company']} ({_day(r['listing'])})" for r in rows]}
     for name in ("First close", "One month", "Six months", "Lock-up expiry", "Latest common date"):
         columns[name] = [_pct(r[name]) for r in rows]
     return pd.DataFrame(columns)
@@ -714,8 +713,7 @@ def shares_frame(f: Facts) -> pd.DataFrame:
 def valuation_frame(f: Facts) -> pd.DataFrame:
     rows = valuation_now(f)
     return pd.DataFrame({
-        "Biren": [str(r["label"]) for r in rows],
-        "Price (HK$)": [shown(r["price"], ".2f") for r in rows],
+        "Biren": [f"{r['label']}, HK$ {shown(r['price'], '.2f')}" for r in rows],
         "Market value (HK$ bn)": [shown(r["mcap_hkd_bn"], ",.1f") for r in rows],
         "CNY per HK$ (rates of)": [f"{shown(r['rate'], '.4f')} ({r['rate_dates']})" for r in rows],
         "Market value (CNY bn)": [shown(r["mcap_cny_bn"], ",.1f") for r in rows],

@@ -61,3 +61,18 @@ def test_page_in_a_real_browser(browser, server, name):
     assert all(chart["drawn"] for chart in charts), charts
     assert all(chart["label"] for chart in charts), "every chart needs alt text"
     assert violations == [], violations
+
+
+# Pages whose tables are laid out to fit the column at 1280 px (the others are issue 14's).
+FITTED = ["index", "chapters/04_after_listing"]
+
+
+@pytest.mark.parametrize("name", FITTED)
+def test_tables_fit_the_column_at_1280_px(browser, server, name):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/{name}.html", wait_until="load")
+    wide = page.evaluate("""() => [...document.querySelectorAll('table')].map((t, i) => {
+        const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+        return [i, t.scrollWidth, box.clientWidth];}).filter(([i, table, column]) => table > column + 1)""")
+    page.close()
+    assert wide == [], f"tables wider than the column (index, table px, column px): {wide}"
