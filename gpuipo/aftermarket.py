@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import data, metrics, prices
 from .charts import ACCENT, MUTED, NARROW, PALETTE
-from .deals import BASKET, BIREN, LISTING_DAY, basket_valuation, biren_close, cny_per
+from .deals import BIREN, LISTING_DAY, biren_close, cny_per
 from .facts import Fact, Facts, Text, marked, shown
 from .vocabulary import DATA_HORIZON
 
@@ -75,25 +75,23 @@ def horizon_returns(f: Facts, company: str = "biren") -> list[dict]:
 
 
 def cohort_returns(f: Facts) -> list[dict]:
-    """Each cohort company's return from its offer price at each horizon, and the HSI from its first close."""
-    rows = []
-    for company in COHORT:
-        by_horizon = {r["horizon"]: r for r in horizon_returns(f, company)}
-        rows.append({"company_id": company, "company": f.name(company), "listing": listing_day(f, company),
-                     "offer": f.term(COHORT[company], "offer_price", currency="HKD"),
-                     **{name: r["from_offer"] for name, r in by_horizon.items()},
-                     "hsi_to_latest": by_horizon["Latest common date"]["HSI"],
-                     "first_to_latest": by_horizon["Latest common date"]["from_first_close"]})
-    return rows
+    """Each cohort company's return from its offer price at each horizon."""
+    return [{"company_id": company, "company": f.name(company), "listing": listing_day(f, company),
+             **{r["horizon"]: r["from_offer"] for r in horizon_returns(f, company)}} for company in COHORT]
 
 
 # --- the lock-up expiry as an event study ----------------------------------------------------------------
 
+def _window(series: pd.Series, day, before: int, after: int):
+    """The closes a window's returns run between: the day before its first day, and its last day."""
+    days = list(series.index)
+    return days[days.index(day) - before - 1], days[days.index(day) + after]
+
+
 def event_window(f: Facts, company: str, day, before: int, after: int) -> Fact:
     """The cumulative abnormal return against the HSI from `before` trading days before `day` to `after` after."""
     market, stock = prices.index_closes(f, "HSI"), prices.closes(f, company)
-    days = list(stock.index)
-    first, last = days[days.index(day) - before - 1], days[days.index(day) + after]
+    first, last = _window(stock, day, before, after)
     value = metrics.cumulative_abnormal_return(metrics.abnormal_returns(stock, market), day, before, after)
     return prices.over(f, value, (stock, first, last), (market, first, last))
 
@@ -109,9 +107,7 @@ def lockup_event_study(f: Facts) -> list[dict]:
         row = {"company_id": company, "company": f.name(company), "day": day}
         for before, after in EVENT_WINDOWS:
             row[window_name(before, after)] = event_window(f, company, day, before, after)
-        before, after = EVENT_WINDOWS[-1]
-        days = list(stock.index)
-        first, last = days[days.index(day) - before - 1], days[days.index(day) + after]
+        first, last = _window(stock, day, *EVENT_WINDOWS[-1])
         row["bhar"] = prices.over(f, metrics.buy_and_hold_abnormal_return(stock, market, first, last),
                                   (stock, first, last), (market, first, last))
         row["placing_on_day0"] = any(f.date(o, "announced") == day for o in
@@ -150,7 +146,6 @@ def risk_table(f: Facts) -> list[dict]:
 def monthly_table(f: Facts) -> list[dict]:
     """Biren month by month: last close, the month's change, the HSI's, and average daily turnover."""
     closes = prices.closes(f, "biren")
-    hsi = prices.index_closes(f, "HSI")
     traded = prices.stock(f, "biren", "traded").set_index("date")
     # The first month runs from the first close, every later one from the month before's last close.
     rows = []
@@ -224,31 +219,6 @@ def capital_raised(f: Facts) -> dict:
         "placing_prior_close": placing_price / (1 - discount),
         "placing_vs_offer": placing_price / offer_price - 1,
     }
-
-
-# --- valuation -------------------------------------------------------------------------------------------------
-
-def valuation(f: Facts) -> list[dict]:
-    """Biren's market value over FY2024 revenue at the offer price and at the first close, in CNY, beside
-    the A-share basket of December 2025 and Iluvatar CoreX's first close (the picture at the listing)."""
-    rate, _ = cny_per(f, "HKD", LISTING_DAY)
-    shares = f.term(BIREN, "shares_outstanding_at_listing")
-    revenue = f.fin("biren", "FY2024", "revenue", currency="CNY")
-    rows = []
-    for label, price in (("Biren at the offer price", f.term(BIREN, "offer_price", currency="HKD")),
-                         ("Biren at the first close", biren_close(f, LISTING_DAY))):
-        mcap_cny_m = price * shares * rate / 1e6
-        rows.append({"label": label, "mcap_cny_bn": mcap_cny_m / 1e3, "ps": metrics.price_to_sales(mcap_cny_m, revenue)})
-    ilu_shares = f.term("iluvatar-hk-ipo", "shares_outstanding_at_listing")
-    ilu_rate, _ = cny_per(f, "HKD", "2026-01-08")
-    ilu_mcap = f.obs("iluvatar", "2026-01-08", "close", currency="HKD") * ilu_shares * ilu_rate / 1e6
-    rows.append({"label": "Iluvatar CoreX 天数智芯 at its first close", "mcap_cny_bn": ilu_mcap / 1e3,
-                 "ps": metrics.price_to_sales(ilu_mcap, f.fin("iluvatar", "FY2024", "revenue", currency="CNY"))})
-    for r in basket_valuation(f, BASKET):
-        rows.append({"label": f"{r['company']} on {r['date']:%d %b %Y}", "mcap_cny_bn": r["mcap_bn"], "ps": r["ps"]})
-    for row in rows:
-        row["subject"] = row["label"].startswith("Biren")
-    return rows
 
 
 # --- the deal timeline ------------------------------------------------------------------------------------------
@@ -430,7 +400,8 @@ def figures(f: Facts) -> dict:
               "low": prices.close_on(f, "biren", low_day), "low_day": Text(f"{low_day:%d %B}".lstrip("0"))})
     v["peak_vs_offer"] = v["peak"] / offer_price - 1
     v["low_vs_offer"] = v["low"] / offer_price - 1
-    by_horizon = {r["horizon"]: r for r in horizon_returns(f)}
+    horizons = horizon_returns(f)
+    by_horizon = {r["horizon"]: r for r in horizons}
     for key, name in (("m1", "One month"), ("m6", "Six months"), ("lockup", "Lock-up expiry"), ("now", "Latest common date")):
         r = by_horizon[name]
         v.update({f"{key}_close": r["close"], f"{key}_from_offer": r["from_offer"], f"{key}_from_first": r["from_first_close"],
@@ -439,7 +410,7 @@ def figures(f: Facts) -> dict:
     v["m3_from_first"] = by_horizon["Three months"]["from_first_close"]
     v["rise_to_peak"] = v["peak"] / by_horizon["Three months"]["close"] - 1
     v["mcap_now_bn"] = v["now_close"] * f.term(BIREN, "shares_outstanding_after_greenshoe") / 1e9
-    later = [r for r in merged_horizons(horizon_returns(f)) if r["horizon"] != "First close"]
+    later = [r for r in merged_horizons(horizons) if r["horizon"] != "First close"]
     ahead = [r for r in later if r["excess_hsi"] > 0]
     behind = [r for r in later if r["excess_hsi"] <= 0]
     v["beat_hsi_horizons"], v["horizons"] = len(ahead), len(later)
@@ -535,10 +506,8 @@ def figures(f: Facts) -> dict:
     planned = f.row("biren_milestones", product="BR20X", status="planned")
     v["next_product"] = Text(planned["event"], f.served(planned))
 
-    # Valuation at the listing.
-    val = {r["label"]: r for r in valuation(f)}
-    v["ps_offer"] = val["Biren at the offer price"]["ps"]
-    v["ps_close"] = val["Biren at the first close"]["ps"]
+    # Valuation at the listing, on the latest full year then known.
+    v["ps_offer"], v["ps_close"] = now[0]["ps_fy2024"], now[1]["ps_fy2024"]
     rate, detail = cny_per(f, "HKD", LISTING_DAY)
     v["fx_cny_per_hkd"] = rate
     v["fx_dates"] = Text(" and ".join(d.strftime("%d %B %Y") for d in sorted(detail.dates)), rate.served)
@@ -561,7 +530,7 @@ def valuation_now(f: Facts) -> list[dict]:
     latest = latest_common_day(f)
     points = [("At the offer price", LISTING_DAY, f.term(BIREN, "offer_price", currency="HKD"),
                f.term(BIREN, "shares_outstanding_at_listing")),
-              ("At the first close", LISTING_DAY, prices.close_on(f, "biren", LISTING_DAY),
+              ("At the first close", LISTING_DAY, biren_close(f, LISTING_DAY),
                f.term(BIREN, "shares_outstanding_at_listing")),
               (f"At the close of {latest:%d %B %Y}".replace(" 0", " "), latest, prices.close_on(f, "biren", latest),
                f.term(BIREN, "shares_outstanding_after_greenshoe"))]
