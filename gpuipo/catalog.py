@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
-from .data import latest_date  # noqa: F401  (the appendix and the front page read it from here)
 from .publish import Markup, code, download, markdown_table, show_web_only
 
 

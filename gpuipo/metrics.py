@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 
 def change(old: float, new: float) -> float:
     """Relative change as a fraction: 0.25 means +25 %."""
@@ -82,8 +85,6 @@ def max_drawdown(closes) -> tuple[float, object, object]:
 
 def annualised_volatility(closes, days_per_year: int = 252) -> float:
     """Sample standard deviation of daily log returns, scaled by the square root of trading days a year."""
-    import numpy as np
-
     returns = np.log(closes / closes.shift(1)).dropna()
     return float(returns.std(ddof=1) * np.sqrt(days_per_year))
 
@@ -91,8 +92,6 @@ def annualised_volatility(closes, days_per_year: int = 252) -> float:
 def abnormal_returns(stock, market):
     """Market-adjusted daily abnormal returns: the stock's simple return minus the market's, on the
     trading days both have (the day before a day is the previous common trading day)."""
-    import pandas as pd
-
     both = pd.concat({"stock": stock, "market": market}, axis=1, join="inner").sort_index()
     returns = both.pct_change().dropna()
     return returns["stock"] - returns["market"]

@@ -253,6 +253,9 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+LONG_TABLE_ROWS = 15   # from this many rows a table is set as a longtable in print
+
+
 def keep_with_next(rows: int) -> str:
     """For a table of ten rows or more that print keeps on one page, LaTeX asking for room for its caption
     and the table: with less left, both start on the next page, so a caption never ends a page alone.
@@ -275,9 +278,6 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", key: st
         # In print a caption starts a new page rather than end one with its table on the next.
         display(Markdown(keep_with_next(len(frame)) + head))
     display(Markdown(breakable(frame)))
-
-
-LONG_TABLE_ROWS = 15
 
 
 def column_widths(frame: pd.DataFrame) -> list[int]:

@@ -61,14 +61,13 @@ def _commit_date(srcdir) -> str:
 def _title_page(app, config):
     """A title page for the PDF with the dates a reader needs: data as of, and build (commit) date."""
     from . import data
-    from .catalog import latest_date
 
-    as_of = latest_date().strftime("%d %B %Y").lstrip("0")
+    as_of = data.latest_date().strftime("%d %B %Y").lstrip("0")
     biren = data.load("companies").set_index("company_id").loc["biren"]
     # Data text on the title page: only a ticker's characters (digits, letters, a dot) are let through.
     ticker = re.sub(r"[^0-9A-Za-z.]", "", str(biren["ticker"]))
-    edition = pd.Timestamp(_commit_date(app.srcdir)).strftime("%d %B %Y").lstrip("0") \
-        if _commit_date(app.srcdir) != "unknown" else "unknown"
+    committed = _commit_date(app.srcdir)
+    edition = pd.Timestamp(committed).strftime("%d %B %Y").lstrip("0") if committed != "unknown" else committed
     title = (config.html_title or config.project).replace("&", r"\&")
     config.latex_elements["maketitle"] = (
         r"\begin{titlepage}\centering\vspace*{3cm}"
