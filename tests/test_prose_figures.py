@@ -14,7 +14,8 @@ from gpuipo.inputs import cells_text
 from .site import ROOT
 
 GLUE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
-CODE = re.compile(r"`[^`]*`")
+# Inline code only: a span that ran across lines would swallow the prose inside a fenced directive.
+CODE = re.compile(r"`[^`\n]*`")
 FIGURE = re.compile(
     r"(?:HK\$|US\$|RMB|CNY|US\$)\s*\d"          # currency before a number
     r"|\d[\d,.]*\s*(?:%|％|×|x\b|bn\b|billion|million|m\b|亿|万|trillion)"  # number with a unit
@@ -54,3 +55,4 @@ def test_detector_catches_typed_figures():
     assert hard_typed("Up 29.5x since 2023.") == ["29.5x"]
     assert hard_typed("Revenue rose {glue:text}`rev:,.0f` times in 2024, see section 3.2.") == []
     assert hard_typed("Listed on 2 January 2026 (chapter 4).") == []
+    assert hard_typed("```{glossary}\nTerm\n  It is 10 亿 (see `x.csv`).\n```") == ["10 亿"]
