@@ -69,6 +69,18 @@ def bibtex(sources: pd.DataFrame) -> str:
     return "\n".join(entry(row) for _, row in sources.iterrows())
 
 
+def bib_file(grade: str) -> str:
+    """The BibTeX file of one grade's sources (relative to the book's root), so that the registry can
+    list each grade under its own heading: a bibliography directive lists the files it is given."""
+    return f"_build/generated/references-{grade}.bib"
+
+
+def bibtex_by_grade(sources: pd.DataFrame) -> dict[str, str]:
+    from .vocabulary import GRADES
+
+    return {bib_file(grade): bibtex(sources[sources["grade"] == grade]) for grade in GRADES}
+
+
 def _grade(entry) -> str:
     return entry.fields.get("keywords", "").removeprefix("grade-")
 

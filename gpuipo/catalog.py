@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import data
-from .publish import Markup, code, download, markdown_table, show_web_only
+from .bibliography import bib_file
+from .publish import Markup, code, download, markdown_table, show_bibliography, show_web_only
+from .vocabulary import GRADES
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -50,3 +52,10 @@ def show_dictionaries() -> None:
     for name in data.table_names():
         show_web_only(Markup(f"```{{rubric}} {name}.csv\n```"), data.schema_of(name)["description"],
                       f"Fields of {name}.csv.", Markup(markdown_table(dictionary(name))))
+
+
+def show_source_registry() -> None:
+    """Every registered source, one list per authority grade under its own heading (on the site; print
+    gathers the lists into its bibliography, with the same headings)."""
+    for grade, meaning in GRADES.items():
+        show_bibliography(f"Grade {grade}", meaning[:1].upper() + meaning[1:] + ".", bib_file(grade))

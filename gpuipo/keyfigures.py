@@ -57,7 +57,7 @@ def low_authority_keys(root: Path) -> dict[str, set]:
             for page, manifest in manifests(root).items()}
 
 
-def rows_for(manifest: dict, notebook: Path) -> list[dict]:
+def rows_for(manifest: dict, notebook: Path, numbers: dict) -> list[dict]:
     cutoff = manifest.get("as_known_on") or ""
     out = []
 
@@ -84,25 +84,28 @@ def rows_for(manifest: dict, notebook: Path) -> list[dict]:
                     "value": value if isinstance(value, (int, float)) else None, "unit": entry["unit"] or "",
                     "printed": shown, **provenance(entry["rows"]), "in_hindsight_note": in_note})
     for item in manifest["shown"]:
-        out.append({"key": item["key"] or "", "chapter": manifest["chapter"], "kind": item["kind"], "value": None,
-                    "unit": "", "printed": f"{item['label']}. {item['title']}".strip(), **provenance(item["rows"]),
+        number = numbers[item["name"]]   # what Sphinx numbered it: the caption the page shows
+        out.append({"key": item["name"], "chapter": manifest["chapter"], "kind": item["kind"], "value": None,
+                    "unit": "", "printed": f"{number} {item['title']}".strip(), **provenance(item["rows"]),
                     "in_hindsight_note": False})
     return out
 
 
-def table(root: Path) -> pd.DataFrame:
+def table(root: Path, numbers: dict) -> pd.DataFrame:
+    """Every printed value, figure and table; `numbers` maps a figure's or table's name to its number
+    ("Figure 4.2"), as the toolchain assigned it."""
     rows = []
     for manifest in manifests(root).values():
         notebook = root / f"{manifest['page']}.ipynb"
         if notebook.exists():
-            rows += rows_for(manifest, notebook)
+            rows += rows_for(manifest, notebook, numbers)
     columns = [f["name"] for f in schema.KEY_FIGURES["fields"]]
     return pd.DataFrame(rows, columns=columns)
 
 
-def write(root: Path, outdir: Path) -> None:
+def write(root: Path, outdir: Path, numbers: dict) -> None:
     """key_figures.csv and its Table Schema, beside the site's pages."""
-    frame = table(root)
+    frame = table(root, numbers)
     (outdir / "key_figures.csv").write_text(csv_text(frame), encoding="utf-8")
     (outdir / "key_figures.schema.json").write_text(json.dumps(schema.KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")

@@ -90,20 +90,15 @@ GENERATED = inputs.ROOT / "_build" / "generated"  # files the chapters write as 
 
 
 class Chapter:
-    """What a chapter has shown so far: its figure and table numbers ("Figure 2.3"; the text refers to
-    them through glue keys, so a sentence always matches the caption it points to), and its ledger,
-    written to _build/generated/ledger/<page>.json as it grows (collected into key_figures.csv)."""
+    """What a chapter has shown so far, its ledger: written to _build/generated/ledger/<page>.json as it
+    grows (collected into key_figures.csv). Figures and tables are numbered by Sphinx, not here: each
+    named one is a real figure or table with its caption, which the text cites by name with {numref}."""
 
     def __init__(self, label="", page=None, as_known_on=None):
         self.label, self.page, self.as_known_on = str(label), page, as_known_on
-        self.counts = {"figure": 0, "table": 0}
         self.served: set = set()
         self.glued: dict = {}
         self.shown: list = []
-
-    def next_label(self, kind: str) -> str:
-        self.counts[kind] += 1
-        return f"{kind.capitalize()} {self.label + '.' if self.label else ''}{self.counts[kind]}"
 
     def is_hindsight(self, served) -> bool:
         """Whether anything behind a value became public after the chapter's point in time."""
@@ -193,12 +188,13 @@ def source_ids(served) -> list[str]:
 LOW_AUTHORITY_NOTE = "(an aggregator, a copy, a data vendor or an AI-written summary)"
 
 
-def _caption(label: str, title: str, caption: str, served, marks_inside: bool = False) -> str:
-    """A bold label and title, the caption, and the documents behind the rows; marked as hindsight when
-    any of them became public after the chapter's point in time, and low-authority when all of them are
-    of grade C or D (or, with `marks_inside`, saying what the marks on some of its values mean)."""
+def _caption(title: str, caption: str, served, marks_inside: bool = False) -> str:
+    """A bold title, the caption, and the documents behind the rows; marked as hindsight when any of
+    them became public after the chapter's point in time, and low-authority when all of them are of
+    grade C or D (or, with `marks_inside`, saying what the marks on some of its values mean). One line,
+    so that it can be a directive's argument; the toolchain puts the number in front."""
     marker = f"{HINDSIGHT} ({_known_after()})." if _chapter.is_hindsight(served) else ""
-    words = " ".join(part for part in (marker, f"{label}." if label else "", title) if part)
+    words = " ".join(part for part in (marker, title) if part)
     head = strong(words) if words else ""
     if low_authority(served):
         weak = md(f" {LOW_GRADE_MARK} Every source behind it is of grade C or D {LOW_AUTHORITY_NOTE}.")
@@ -221,24 +217,46 @@ def computed(compute, facts):
     return result, frozenset(served)
 
 
-def _show(kind: str, key: str | None, title: str, served) -> str:
-    label = _chapter.next_label(kind)
-    if key:
-        glue(key, label)
-    _chapter.shown.append({"label": label, "kind": kind, "key": key, "title": title,
+FIGURE_NAME = re.compile(r"fig_[a-z0-9_]+")
+TABLE_NAME = re.compile(r"tab_[a-z0-9_]+")
+
+
+def _named(kind: str, name: str, title: str, served) -> str:
+    """Check a figure's or table's name (the label the text cites) and add it to the ledger."""
+    if not (FIGURE_NAME if kind == "figure" else TABLE_NAME).fullmatch(name):
+        raise ValueError(f"a {kind} name is {'fig' if kind == 'figure' else 'tab'}_ and lower-case words: {name!r}")
+    _chapter.shown.append({"name": name, "kind": kind, "title": title,
                            "hindsight": _chapter.is_hindsight(served), "rows": _rows(served)})
     _chapter.record()
-    return label
+    return name
 
 
-def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", key: str | None = None,
-               numbered: bool = True) -> None:
-    """Compute a chart from `facts` and display it with its static image, then a numbered caption citing
-    the documents behind every row it used. `key` glues the figure's label ("Figure 2.3") for the text."""
+class _MimeBundle:
+    """A ready mime bundle, which IPython displays (or myst-nb glues) as it is."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.data
+
+
+def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None) -> None:
+    """Compute a chart from `facts` and display it with its static image and a caption citing the
+    documents behind every row it used. With a `name` it is a numbered figure (the chart glued under its
+    name and placed by `{glue:figure}`), which the text cites as {numref}`name`."""
+    from myst_nb import glue as nb_glue
+
     chart, served = computed(compute, facts)
-    label = _show("figure", key, title, served) if numbered else ""
-    display(charts.bundle(chart, alt_text), raw=True)
-    display(Markdown(_caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())))
+    bundle = charts.bundle(chart, alt_text)
+    head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())
+    if name is None:
+        display(bundle, raw=True)
+        display(Markdown(head))
+        return
+    _named("figure", name, title, served)
+    nb_glue(name, _MimeBundle(bundle), display=False)
+    display(Markdown(f"::::{{glue:figure}} {name}\n:name: {name}\n\n{head}\n::::"))
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -253,53 +271,62 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-LONG_TABLE_ROWS = 15   # from this many rows a table is set as a longtable in print
+LONG_TABLE_ROWS = 15    # from this many rows a table is set as a longtable in print,
+LONG_TABLE_LINES = 15   # and from this many printed lines: a taller table than that may not fit under a
+                        # figure LaTeX has already put at the top of the next page, and only a longtable breaks
+PRINT_LINE = 100        # characters in a line of the text width
 
 
-def keep_with_next(rows: int) -> str:
-    """For a table of ten rows or more that print keeps on one page, LaTeX asking for room for its caption
-    and the table: with less left, both start on the next page, so a caption never ends a page alone.
-    Shorter tables move whole or not at all; long ones (longtable) break across pages."""
-    if not 10 <= rows < LONG_TABLE_ROWS:   # a long table breaks across pages on its own
-        return ""
-    room = f"{min(2 * rows + 8, 20)}\\baselineskip"
-    return f"```{{raw}} latex\n\\needspace{{{room}}}\n```\n\n"
-
-
-def show_table(table, facts=None, *, title: str = "", caption: str = "", key: str | None = None,
-               numbered: bool = True) -> None:
+def show_table(table, facts=None, *, title: str = "", caption: str = "", name: str | None = None) -> None:
     """A computed table (never typed by hand), rendered as Markdown so it reaches both HTML and PDF, with
-    a numbered caption above it. `table` is a computation of `facts` (the caption then cites the rows
-    it used), or a frame that holds no data values (a list of the package's tables, say)."""
+    its caption above it. `table` is a computation of `facts` (the caption then cites the rows it used),
+    or a frame that holds no data values (a list of the package's tables, say). With a `name` it is a
+    numbered table, which the text cites as {numref}`name`."""
     frame, served = computed(table, facts) if callable(table) else (table, frozenset())
-    label = _show("table", key, title, served) if numbered else ""
-    head = _caption(label, title, caption, served, marks_inside=LOW_GRADE_MARK in frame.to_csv(index=False))
-    if head:
-        # In print a caption starts a new page rather than end one with its table on the next.
-        display(Markdown(keep_with_next(len(frame)) + head))
-    display(Markdown(breakable(frame)))
+    head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in frame.to_csv(index=False))
+    if name is None:
+        display(Markdown((head + "\n\n" if head else "") + table_block(frame)))
+        return
+    _named("table", name, title, served)
+    display(Markdown(table_block(frame, head, name)))
 
 
 def column_widths(frame: pd.DataFrame) -> list[int]:
     """Relative column widths for print, from the longest cell of each column (a header word at least,
-    a long sentence at most as wide as forty characters)."""
-    widths = []
+    a long sentence at most as wide as forty characters). When they add up to more than a line, every
+    column keeps its minimum (ten characters, so that an id such as C02-01 never wraps at its hyphen,
+    or its longest header word) and the wider ones share what is left."""
+    wanted, least = [], []
     for column in frame.columns:
         longest = max([len(str(v)) for v in frame[column]] + [0])
         word = max(len(w) for w in str(column).split() or [""])
-        # + the cell's padding; ten at least, so that an id such as C02-01 never wraps at its hyphen
-        widths.append(max(word, min(longest, 40), 10) + 3)
-    return widths
+        wanted.append(max(word, min(longest, 40), 10) + 3)   # + the cell's padding
+        least.append(max(word, min(longest, 10)) + 3)
+    if sum(wanted) <= PRINT_LINE or sum(least) >= PRINT_LINE:
+        return wanted
+    spare, extra = PRINT_LINE - sum(least), [w - m for w, m in zip(wanted, least)]
+    return [m + round(e * spare / sum(extra)) for m, e in zip(least, extra)]
 
 
-def breakable(frame: pd.DataFrame) -> str:
-    """A long table set as LaTeX's longtable, which breaks across pages and repeats its header, with
-    column widths that wrap long cells; a shorter one stays a tabulary, which keeps to one page."""
-    table_markdown = markdown_table(frame)
-    if len(frame) < LONG_TABLE_ROWS:
-        return table_markdown
-    widths = " ".join(str(w) for w in column_widths(frame))
-    return f":::{{table}}\n:class: longtable\n:widths: {widths}\n\n" + table_markdown + "\n:::"
+def printed_lines(frame: pd.DataFrame) -> int:
+    """About how many lines a table takes in print: each row as tall as its longest cell wraps to, in
+    columns as wide as `column_widths` makes them across the text width (and one line for the header)."""
+    widths = column_widths(frame)
+    chars = [max(w * PRINT_LINE / max(sum(widths), PRINT_LINE) - 3, 4) for w in widths]
+    return 1 + sum(max([-(-len(str(v)) // int(c)) for v, c in zip(row, chars)] + [1])
+                   for row in frame.itertuples(index=False))
+
+
+def table_block(frame: pd.DataFrame, caption: str = "", name: str | None = None) -> str:
+    """A table directive: a long table is set as LaTeX's longtable, which breaks across pages and repeats
+    its header, with column widths that wrap long cells; a shorter one stays a tabulary, which keeps to
+    one page. A named table is numbered; a table without name or caption is a bare pipe table."""
+    options = [f":name: {name}"] if name else []
+    if len(frame) >= LONG_TABLE_ROWS or printed_lines(frame) >= LONG_TABLE_LINES:
+        options += [":class: longtable", ":widths: " + " ".join(str(w) for w in column_widths(frame))]
+    if not options and not caption:
+        return markdown_table(frame)
+    return f":::{{table}} {caption}".rstrip() + "\n" + "".join(o + "\n" for o in options) + "\n" + markdown_table(frame) + "\n:::"
 
 
 def data_as_of() -> str:
@@ -316,6 +343,15 @@ def show_web_only(*blocks) -> None:
     """Blocks (Markup as written, anything else as text) shown on the site and left out of print, where
     a reference work such as the field-by-field data dictionary would fill pages a reader can look up."""
     display(Markdown("::::{only} html\n" + "\n\n".join(md(block) for block in blocks) + "\n::::"))
+
+
+def show_bibliography(heading: str, note: str, bib_file: str) -> None:
+    """Every entry of one BibTeX file, under a heading and a note shown on the site only (print gathers
+    all citations into one bibliography at the end, which has headings of its own)."""
+    if not _RELATIVE_PATH.fullmatch(bib_file):
+        raise ValueError(f"not a plain relative path to a BibTeX file: {bib_file!r}")
+    display(Markdown(f"::::{{only}} html\n```{{rubric}} {text(heading)}\n```\n\n{md(note)}\n::::\n\n"
+                     f":::{{bibliography}} /{bib_file}\n:all:\n:::"))
 
 
 def show_chapter_sources() -> None:

@@ -29,7 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from . import data, inputs
-from .bibliography import bibtex  # also registers the bibliography style _config.yml names
+from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
 from .build import PDF_NAME, shipped_pdf
 
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
@@ -44,7 +44,11 @@ def _write_if_changed(target: Path, text: str) -> None:
 
 
 def _write_bibliography(app, config):
-    _write_if_changed(Path(app.srcdir) / config.bibtex_bibfiles[0], bibtex(data.load("sources")))
+    files = bibtex_by_grade(data.load("sources"))
+    if sorted(files) != sorted(config.bibtex_bibfiles):
+        raise ExtensionError(f"_config.yml's bibtex_bibfiles must be the files of the grades: {sorted(files)}")
+    for name, text in files.items():
+        _write_if_changed(Path(app.srcdir) / name, text)
 
 
 def _commit_date(srcdir) -> str:
@@ -217,6 +221,36 @@ class MinusSigns(SphinxPostTransform):
                 text.parent.replace(text, nodes.Text(changed))
 
 
+class GradeHeadings(SphinxPostTransform):
+    """In print every citation ends in one bibliography; a heading goes before each grade's first entry
+    (labels are A1, A2, …, B1, …, in that order), as the site's source registry has."""
+
+    default_priority = 800   # after Sphinx gathered the citations (BibliographyTransform, 750)
+    formats = ("latex",)
+
+    def apply(self, **kwargs):
+        from sphinx.builders.latex.nodes import thebibliography
+
+        from .vocabulary import GRADES
+
+        for bibliography in self.document.findall(thebibliography):
+            seen = set()
+            for citation in list(bibliography.children):
+                grade = citation.next_node(nodes.label).astext()[:1] if isinstance(citation, nodes.citation) else ""
+                if grade in GRADES and grade not in seen:
+                    seen.add(grade)
+                    heading = _latex_text(f"Grade {grade}. {GRADES[grade][:1].upper()}{GRADES[grade][1:]}")
+                    bibliography.insert(bibliography.index(citation), nodes.raw(
+                        "", f"\\item[]\\hspace*{{-\\leftmargin}}\\textbf{{{heading}}}\\par\\smallskip\n", format="latex"))
+
+
+def _latex_text(words: str) -> str:
+    """Vocabulary written by this package as LaTeX text (letters, digits and plain punctuation only)."""
+    if not re.fullmatch(r"[A-Za-z0-9 .,;:'’()\-]+", words):
+        raise ValueError(f"not plain words for LaTeX: {words!r}")
+    return words
+
+
 def _ancestors(node):
     while node.parent is not None:
         node = node.parent
@@ -227,7 +261,17 @@ def _write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
         from .keyfigures import write
 
-        write(Path(app.srcdir), Path(app.outdir))
+        write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env))
+
+
+def figure_numbers(env) -> dict:
+    """Each named figure's and table's number as Sphinx assigned it: {"fig_path": "Figure 4.2", ...}."""
+    numbers = {}
+    for name, (docname, label_id, _) in env.get_domain("std").labels.items():
+        for kind, numbered in env.toc_fignumbers.get(docname, {}).items():
+            if label_id in numbered and kind in ("figure", "table"):
+                numbers[name] = f"{kind.capitalize()} " + ".".join(str(n) for n in numbered[label_id])
+    return numbers
 
 
 def _reread_all(app, env, added, changed, removed):
@@ -271,6 +315,7 @@ def setup(app):
     app.add_role_to_domain("glue", "text", KeyedPasteText(), override=True)
     app.add_post_transform(MarkLowAuthority)
     app.add_post_transform(MinusSigns)
+    app.add_post_transform(GradeHeadings)
     app.connect("builder-inited", _require_static_files)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)
