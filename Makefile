@@ -11,7 +11,7 @@ TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-f
 HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	&& fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q FreeSerif && echo yes)
 
-.PHONY: book test repro check-data pdf pdf-if-tex lock clean
+.PHONY: book test repro lighthouse check-data pdf pdf-if-tex lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ test: pdf-if-tex book
 # Slow gate (a second build from clean): the site must not depend on build order or caches.
 repro: book
 	GPUIPO_REPRO=1 $(BIN)/python -m pytest tests/test_reproducibility.py
+
+# Lighthouse (npm, pinned in tools/lighthouse/package-lock.json) on every page, served compressed from
+# localhost, against the system Chromium, offline; fails below the floors (tools/lighthouse.py).
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --silent
+
+lighthouse: book $(LIGHTHOUSE)
+	$(BIN)/python tools/lighthouse.py
 
 lock:
 	$(BIN)/pip install --quiet pip-tools

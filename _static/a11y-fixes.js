@@ -2,7 +2,9 @@
 // tests/test_browser.py). A control's accessible name must contain its visible text.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".search-button__button").forEach(function (button) {
-    button.setAttribute("aria-label", button.textContent.replace(/\s+/g, " ").trim());
+    // An icon-only button (on a narrow screen) has no visible text: its name is its tooltip's.
+    var visible = button.textContent.replace(/\s+/g, " ").trim();
+    button.setAttribute("aria-label", visible || button.getAttribute("data-bs-original-title") || button.title || "Search");
   });
   // docutils marks the bibliography role="list" but its entries role="doc-biblioentry".
   document.querySelectorAll('.citation-list[role="list"] > [role="doc-biblioentry"]').forEach(function (entry) {
@@ -11,5 +13,16 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".theme-switch-button i[title]").forEach(function (icon) {
     icon.setAttribute("aria-hidden", "true");
     icon.removeAttribute("title");
+  });
+  // The claims tables become cards on a phone (custom.css): each cell names its column.
+  document.querySelectorAll('table[id^="tab-claims"]').forEach(function (table) {
+    var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.replace(/\s+/g, " ").trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (names[i]) cell.setAttribute("data-label", names[i]);
+      });
+    });
   });
 });

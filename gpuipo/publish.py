@@ -12,6 +12,7 @@ validated source ids, downloads of files in the repository and inline code.
 """
 from __future__ import annotations
 
+import base64
 import json
 import numbers
 import re
@@ -241,14 +242,23 @@ class _MimeBundle:
         return self.data
 
 
-def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None) -> None:
+SOCIAL_IMAGE = GENERATED / "social" / "og-image.png"   # the site's preview image (_config.yml's ogp_image)
+
+
+def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None,
+               preview: bool = False) -> None:
     """Compute a chart from `facts` and display it with its static image and a caption citing the
     documents behind every row it used. With a `name` it is a numbered figure (the chart glued under its
     name and placed by `{glue:figure}`), which the text cites as {numref}`name`."""
     from myst_nb import glue as nb_glue
 
     chart, served = computed(compute, facts)
-    bundle = charts.bundle(chart, alt_text)
+    header, rows = charts.plotted_values(chart.to_dict())
+    published = spreadsheet_safe(pd.DataFrame(rows, columns=header))   # what the CSV download will hold
+    bundle = charts.bundle(chart, alt_text, [header] + published.values.tolist(), f"{name or 'chart'}.csv")
+    if preview:   # the image a shared link shows
+        SOCIAL_IMAGE.parent.mkdir(parents=True, exist_ok=True)
+        SOCIAL_IMAGE.write_bytes(base64.b64decode(bundle["image/png"]))
     head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())
     if name is None:
         display(bundle, raw=True)

@@ -16,6 +16,8 @@ computes no figure of the report.
 """
 from __future__ import annotations
 
+import html
+import os
 import re
 import shutil
 import sqlite3
@@ -85,17 +87,90 @@ def _title_page(app, config):
         r"\end{titlepage}")
 
 
+# Loaded by _static/charts.js on pages with charts, in this order.
+VEGA_RUNTIME = ["vega/vega.min.js", "vega/vega-lite.min.js", "vega/vega-embed.min.js"]
+
+
+DESCRIPTION_LENGTH = 200   # characters: what search results and preview cards show
+
+
+def page_description(doctree) -> str:
+    """A page's description for search results and preview cards: its opening paragraph of prose (the
+    first of at least a hundred characters outside tables, figures, captions and notes, and not itself a
+    caption: those open in bold), cut at a word."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        opening = next((c for c in paragraph.children if not (isinstance(c, nodes.Text) and not c.strip())), None)
+        if isinstance(opening, nodes.strong):
+            continue
+        if any(isinstance(a, (nodes.table, nodes.figure, nodes.caption, nodes.Admonition, nodes.citation,
+                              nodes.field_list, nodes.bullet_list)) for a in _ancestors(paragraph)):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if len(text) >= 100:
+            return text if len(text) <= DESCRIPTION_LENGTH else text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + " …"
+    return ""
+
+
+def _describe_page(app, pagename, templatename, context, doctree):
+    """A meta description and the preview card's description, from the page's opening paragraph."""
+    if doctree is None:
+        return
+    description = page_description(doctree)
+    if description:
+        context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+        context["metatags"] = (context.get("metatags") or "") + (
+            f'<meta name="description" content="{html.escape(description, quote=True)}" />\n')
+
+
+SPHINX_CORE_SCRIPTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
+
+
+def _defer_scripts(app, pagename, templatename, context, doctree):
+    """Script files run after the page is parsed (`defer`, which keeps their order), so none delays the
+    first paint on a phone; the inline settings some of them read run first anyway. Sphinx's own three
+    small ones stay as they are: the theme's search scripts, written into its template, need them first."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = []
+    for script in context.get("script_files", []):
+        if isinstance(script, _JavaScript) and script.filename and "async" not in script.attributes \
+                and not str(script.filename).endswith(SPHINX_CORE_SCRIPTS):
+            script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
+        scripts.append(script)
+    context["script_files"] = scripts
+
+
+def _base_url(app, config):
+    """The address the site is served from (GPUIPO_BASE_URL overrides _config.yml), for the sitemap, the
+    canonical links and the preview cards; and the folder of the preview image, which must exist."""
+    url = os.environ.get("GPUIPO_BASE_URL", "").strip() or config.html_baseurl
+    if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+        raise ExtensionError(f"GPUIPO_BASE_URL must be an http(s) address, not {url!r}")
+    config.html_baseurl = config.ogp_site_url = url.rstrip("/") + "/"
+    for folder in config.html_extra_path:
+        (Path(app.srcdir) / folder).mkdir(parents=True, exist_ok=True)
+
+
+def _deferred_scripts_only(app, config):
+    """Jupyter Book adds every .js file under _static to every page as a blocking script: the Vega
+    runtime too (which charts.js loads only when needed), and ours a second time without `defer`.
+    Keep the scripts _config.yml lists, as it lists them."""
+    listed = {entry[0] for entry in config.html_js_files if isinstance(entry, (list, tuple))}
+    config.html_js_files = [entry for entry in config.html_js_files
+                            if isinstance(entry, (list, tuple)) or (entry not in listed and entry not in VEGA_RUNTIME)]
+
+
 def _require_static_files(app):
     if app.builder.format != "html":
         return
     static = Path(app.confdir) / "_static"
     listed = [entry[0] if isinstance(entry, (list, tuple)) else entry
-              for entry in list(app.config.html_js_files) + list(app.config.html_css_files)]
+              for entry in list(app.config.html_js_files) + list(app.config.html_css_files)] + VEGA_RUNTIME
     missing = [name for name in listed if "://" not in str(name) and not (static / name).is_file()]
     empty = [name for name in listed if (static / name).is_file() and not (static / name).stat().st_size]
     if missing or empty:
-        raise ExtensionError(f"_static/ lacks {', '.join(missing + empty)}, which every page loads (the vendored Vega "
-                             "runtime draws the charts offline): restore it, e.g. git checkout -- _static")
+        raise ExtensionError(f"_static/ lacks {', '.join(missing + empty)}, which the pages load (the vendored Vega "
+                             "runtime makes the charts interactive offline): restore it, e.g. git checkout -- _static")
 
 
 def _execution_cache(app, config) -> Path:
@@ -151,7 +226,7 @@ GENERATED_BY_CHAPTERS = (re.compile(r'page="([^"]+)"'), re.compile(r'publish_csv
 
 
 def _expected_generated(srcdir: Path) -> list[Path]:
-    """The files the chapters write as they run: their ledgers and the CSVs they publish."""
+    """The files the chapters write as they run: their ledgers, the CSVs they publish, the preview image."""
     generated = srcdir / "_build" / "generated"
     expected = []
     for notebook in sorted(srcdir.glob("*.ipynb")) + sorted(srcdir.glob("*/*.ipynb")):
@@ -161,6 +236,8 @@ def _expected_generated(srcdir: Path) -> list[Path]:
         expected += [generated / "ledger" / (page.replace("/", "__") + ".json")
                      for page in GENERATED_BY_CHAPTERS[0].findall(code)]
         expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]
+        if "preview=True" in code:   # publish.show_chart writes the site's preview image
+            expected.append(generated / "social" / "og-image.png")
     return expected
 
 
@@ -251,6 +328,50 @@ def _latex_text(words: str) -> str:
     return words
 
 
+class ChineseText(nodes.inline):
+    """A run of Chinese characters, which the site marks lang="zh-Hans" (for screen readers' voice and
+    the browser's choice of font); print sets them with xeCJK already."""
+
+
+def _visit_chinese_html(self, node):
+    self.body.append(self.starttag(node, "span", "", lang="zh-Hans"))
+
+
+def _depart_chinese_html(self, node):
+    self.body.append("</span>")
+
+
+def _pass(self, node):
+    pass
+
+
+class MarkChinese(SphinxPostTransform):
+    """Wrap each run of Chinese characters (and their punctuation) in the text in a ChineseText node."""
+
+    default_priority = 950   # after every glued value is in place
+    formats = ("html",)
+    RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+    def apply(self, **kwargs):
+        for text in list(self.document.findall(nodes.Text)):
+            if not self.RUN.search(str(text)) or isinstance(text.parent, (nodes.literal, nodes.literal_block,
+                                                                          nodes.raw, ChineseText)):
+                continue
+            pieces, at = [], 0
+            for run in self.RUN.finditer(str(text)):
+                if run.start() > at:
+                    pieces.append(nodes.Text(str(text)[at:run.start()]))
+                pieces.append(ChineseText("", run.group()))
+                at = run.end()
+            if at < len(str(text)):
+                pieces.append(nodes.Text(str(text)[at:]))
+            parent = text.parent
+            index = parent.index(text)
+            parent.remove(text)
+            for offset, piece in enumerate(pieces):
+                parent.insert(index + offset, piece)
+
+
 def _ancestors(node):
     while node.parent is not None:
         node = node.parent
@@ -316,11 +437,18 @@ def setup(app):
     app.add_post_transform(MarkLowAuthority)
     app.add_post_transform(MinusSigns)
     app.add_post_transform(GradeHeadings)
+    app.add_node(ChineseText, html=(_visit_chinese_html, _depart_chinese_html), latex=(_pass, _pass),
+                 text=(_pass, _pass))
+    app.add_post_transform(MarkChinese)
     app.connect("builder-inited", _require_static_files)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)
+    app.connect("html-page-context", _describe_page, priority=400)   # before sphinxext-opengraph (500)
+    app.connect("html-page-context", _defer_scripts)
     app.connect("html-page-context", _drop_thebe)
     app.connect("html-page-context", _link_pdf)
+    app.connect("config-inited", _deferred_scripts_only)   # before Sphinx reads html_js_files (800)
+    app.connect("config-inited", _base_url)
     app.connect("config-inited", _write_bibliography, priority=400)
     app.connect("config-inited", _title_page, priority=420)
     app.connect("config-inited", _drop_damaged_or_stale_cache, priority=450)
