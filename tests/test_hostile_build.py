@@ -358,8 +358,11 @@ def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, 
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
     next(c for c in notebook["cells"] if c["cell_type"] == "markdown")["source"].append("\n")
     chapter.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # As from a terminal: Ctrl-C is not ignored (a test run started in the background inherits SIGINT ignored,
+    # and so would the build, which would then run to its end).
     make = subprocess.Popen(["make", "-o", ".venv/.installed", "book"], cwd=checkout, env={**env, "PYTHONUNBUFFERED": "1"},
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any("ipykernel" in p for p in _processes_in(checkout)):
         time.sleep(0.2)  # until a notebook kernel runs
