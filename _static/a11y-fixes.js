@@ -1,6 +1,15 @@
 // Accessibility fixes for markup the theme and docutils generate (found by axe-core in
 // tests/test_browser.py). A control's accessible name must contain its visible text.
-document.addEventListener("DOMContentLoaded", function () {
+function quietIcons(button) {
+  button.querySelectorAll("i[title], svg").forEach(function (icon) {
+    icon.setAttribute("aria-hidden", "true");
+    icon.removeAttribute("title");
+    var title = icon.querySelector("title");
+    if (title) title.remove();
+  });
+}
+
+function gpuipoA11yFixes() {
   document.querySelectorAll(".search-button__button").forEach(function (button) {
     // An icon-only button (on a narrow screen) has no visible text: its name is its tooltip's.
     var visible = button.textContent.replace(/\s+/g, " ").trim();
@@ -10,9 +19,14 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll('.citation-list[role="list"] > [role="doc-biblioentry"]').forEach(function (entry) {
     entry.setAttribute("role", "listitem");
   });
-  document.querySelectorAll(".theme-switch-button i[title]").forEach(function (icon) {
-    icon.setAttribute("aria-hidden", "true");
-    icon.removeAttribute("title");
+  // The colour-mode button's icons carry titles ("Light", ...) that would become its visible text; the
+  // theme's FontAwesome script swaps each <i> for an <svg> with a <title>, whenever it gets to it.
+  document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+    quietIcons(button);
+    if (!button.dataset.watched) {
+      button.dataset.watched = "1";
+      new MutationObserver(function () { quietIcons(button); }).observe(button, { childList: true, subtree: true });
+    }
   });
   // The claims tables become cards on a phone (custom.css): each cell names its column.
   document.querySelectorAll('table[id^="tab-claims"]').forEach(function (table) {
@@ -25,4 +39,8 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
-});
+}
+// Once the page is parsed and again once everything (the theme's deferred scripts, which may redraw its
+// buttons) has run: the fixes are idempotent.
+document.addEventListener("DOMContentLoaded", gpuipoA11yFixes);
+window.addEventListener("load", gpuipoA11yFixes);
