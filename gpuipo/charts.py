@@ -135,10 +135,11 @@ def png_bytes(spec: dict) -> bytes:
     return vlc.vegalite_to_png(spec, scale=PNG_SCALE * 72 / PNG_PPI, ppi=PNG_PPI)
 
 
-def bundle(chart: alt.TopLevelMixin, alt_text: str, rows: list[list[str]] | None = None,
+def bundle(chart_spec: dict, alt_text: str, rows: list[list[str]] | None = None,
            csv_name: str = "chart.csv") -> dict:
-    """The chart's outputs. The written description is also the spec's, which Vega gives the SVG it draws."""
-    spec = {**spec_of(chart), "description": alt_text}
+    """The outputs of a chart, given its spec (`spec_of`). The written description is also the spec's,
+    which Vega gives the SVG it draws."""
+    spec = {**chart_spec, "description": alt_text}
     title = spec.get("title", {})
     title_text = title.get("text") if isinstance(title, dict) else title
     return {

@@ -222,14 +222,13 @@ FIGURE_NAME = re.compile(r"fig_[a-z0-9_]+")
 TABLE_NAME = re.compile(r"tab_[a-z0-9_]+")
 
 
-def _named(kind: str, name: str, title: str, served) -> str:
+def _named(kind: str, name: str, title: str, served) -> None:
     """Check a figure's or table's name (the label the text cites) and add it to the ledger."""
     if not (FIGURE_NAME if kind == "figure" else TABLE_NAME).fullmatch(name):
         raise ValueError(f"a {kind} name is {'fig' if kind == 'figure' else 'tab'}_ and lower-case words: {name!r}")
     _chapter.shown.append({"name": name, "kind": kind, "title": title,
                            "hindsight": _chapter.is_hindsight(served), "rows": _rows(served)})
     _chapter.record()
-    return name
 
 
 class _MimeBundle:
@@ -253,13 +252,14 @@ def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", 
     from myst_nb import glue as nb_glue
 
     chart, served = computed(compute, facts)
-    header, rows = charts.plotted_values(chart.to_dict())
+    spec = charts.spec_of(chart)   # serialised once: for the values, the marks and the outputs
+    header, rows = charts.plotted_values(spec)
     published = spreadsheet_safe(pd.DataFrame(rows, columns=header))   # what the CSV download will hold
-    bundle = charts.bundle(chart, alt_text, [header] + published.values.tolist(), f"{name or 'chart'}.csv")
+    bundle = charts.bundle(spec, alt_text, [header] + published.values.tolist(), f"{name or 'chart'}.csv")
     if preview:   # the image a shared link shows
         SOCIAL_IMAGE.parent.mkdir(parents=True, exist_ok=True)
         SOCIAL_IMAGE.write_bytes(base64.b64decode(bundle["image/png"]))
-    head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in chart.to_json())
+    head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in json.dumps(spec, ensure_ascii=False))
     if name is None:
         display(bundle, raw=True)
         display(Markdown(head))
@@ -360,8 +360,8 @@ def show_bibliography(heading: str, note: str, bib_file: str) -> None:
     all citations into one bibliography at the end, which has headings of its own)."""
     if not _RELATIVE_PATH.fullmatch(bib_file):
         raise ValueError(f"not a plain relative path to a BibTeX file: {bib_file!r}")
-    display(Markdown(f"::::{{only}} html\n```{{rubric}} {text(heading)}\n```\n\n{md(note)}\n::::\n\n"
-                     f":::{{bibliography}} /{bib_file}\n:all:\n:::"))
+    show_web_only(Markup(f"```{{rubric}} {text(heading)}\n```"), note)
+    display(Markdown(f":::{{bibliography}} /{bib_file}\n:all:\n:::"))
 
 
 def show_chapter_sources() -> None:

@@ -66,8 +66,6 @@ def _commit_date(srcdir) -> str:
 
 def _title_page(app, config):
     """A title page for the PDF with the dates a reader needs: data as of, and build (commit) date."""
-    from . import data
-
     as_of = data.latest_date().strftime("%d %B %Y").lstrip("0")
     biren = data.load("companies").set_index("company_id").loc["biren"]
     # Data text on the title page: only a ticker's characters (digits, letters, a dot) are let through.
@@ -288,10 +286,9 @@ class MinusSigns(SphinxPostTransform):
     NEGATIVE = re.compile(r"(?<![\w\-\u2212/.])-(?=\d)")
 
     def apply(self, **kwargs):
-        for text in list(self.document.findall(nodes.Text)):
-            if "-" not in text or isinstance(text.parent, (nodes.literal, nodes.literal_block, nodes.raw)) \
-                    or any(isinstance(a, nodes.reference) and a.get("refuri", "").startswith("http")
-                           for a in _ancestors(text)):
+        for text in _prose_texts(self.document):
+            if "-" not in text or any(isinstance(a, nodes.reference) and a.get("refuri", "").startswith("http")
+                                      for a in _ancestors(text)):
                 continue
             changed = self.NEGATIVE.sub("\u2212", str(text))
             if changed != str(text):
@@ -353,9 +350,8 @@ class MarkChinese(SphinxPostTransform):
     RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
     def apply(self, **kwargs):
-        for text in list(self.document.findall(nodes.Text)):
-            if not self.RUN.search(str(text)) or isinstance(text.parent, (nodes.literal, nodes.literal_block,
-                                                                          nodes.raw, ChineseText)):
+        for text in _prose_texts(self.document):
+            if not self.RUN.search(str(text)) or isinstance(text.parent, ChineseText):
                 continue
             pieces, at = [], 0
             for run in self.RUN.finditer(str(text)):
@@ -365,11 +361,13 @@ class MarkChinese(SphinxPostTransform):
                 at = run.end()
             if at < len(str(text)):
                 pieces.append(nodes.Text(str(text)[at:]))
-            parent = text.parent
-            index = parent.index(text)
-            parent.remove(text)
-            for offset, piece in enumerate(pieces):
-                parent.insert(index + offset, piece)
+            text.parent.replace(text, pieces)
+
+
+def _prose_texts(document) -> list:
+    """The document's text nodes, code and raw markup aside (a list: the transforms replace them)."""
+    return [text for text in document.findall(nodes.Text)
+            if not isinstance(text.parent, (nodes.literal, nodes.literal_block, nodes.raw))]
 
 
 def _ancestors(node):
