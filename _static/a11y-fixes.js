@@ -1,11 +1,9 @@
 // Accessibility fixes for markup the theme and docutils generate (found by axe-core in
 // tests/test_browser.py). A control's accessible name must contain its visible text.
 function quietIcons(button) {
-  button.querySelectorAll("i[title], svg").forEach(function (icon) {
+  button.querySelectorAll("i[title]").forEach(function (icon) {
     icon.setAttribute("aria-hidden", "true");
     icon.removeAttribute("title");
-    var title = icon.querySelector("title");
-    if (title) title.remove();
   });
 }
 
@@ -19,15 +17,8 @@ function gpuipoA11yFixes() {
   document.querySelectorAll('.citation-list[role="list"] > [role="doc-biblioentry"]').forEach(function (entry) {
     entry.setAttribute("role", "listitem");
   });
-  // The colour-mode button's icons carry titles ("Light", ...) that would become its visible text; the
-  // theme's FontAwesome script swaps each <i> for an <svg> with a <title>, whenever it gets to it.
-  document.querySelectorAll(".theme-switch-button").forEach(function (button) {
-    quietIcons(button);
-    if (!button.dataset.watched) {
-      button.dataset.watched = "1";
-      new MutationObserver(function () { quietIcons(button); }).observe(button, { childList: true, subtree: true });
-    }
-  });
+  // The colour-mode button's icons carry titles ("Light", ...) that would become its visible text.
+  document.querySelectorAll(".theme-switch-button").forEach(quietIcons);
   // The claims tables become cards on a phone (custom.css): each cell names its column.
   document.querySelectorAll('table[id^="tab-claims"]').forEach(function (table) {
     var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {

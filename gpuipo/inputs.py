@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTION_INPUTS = ("data", "gpuipo")
-BOOK_INPUTS = EXECUTION_INPUTS + ("index.ipynb", "chapters", "appendix", "_config.yml", "_toc.yml", "_static",
+BOOK_INPUTS = EXECUTION_INPUTS + ("index.ipynb", "chapters", "appendix", "_config.yml", "_toc.yml", "_static", "_templates",
                                   "requirements.txt")
 IGNORED = {"__pycache__", ".ipynb_checkpoints"}
 

@@ -12,7 +12,9 @@ computes no figure of the report.
   the execution cache is dropped and every document is re-read. A damaged cache is discarded too.
 - Ships the PDF with the site, and links it from the front page, only when it was built from the
   same inputs (gpuipo.build.shipped_pdf).
-- Removes the unused Thebe scripts from every page (see _drop_thebe).
+- Removes the unused Thebe scripts from every page (see _drop_thebe), and the theme's FontAwesome
+  script (_templates/layout.html, _register_template_filters); and cuts the theme's icon font down to
+  the icons the site shows (gpuipo.icon_font).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from sphinx.util import logging
 from . import data, inputs
 from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
 from .build import PDF_NAME, shipped_pdf
+from .icon_font import subset_icon_fonts
 
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
 logger = logging.getLogger(__name__)
@@ -120,22 +123,56 @@ def _describe_page(app, pagename, templatename, context, doctree):
             f'<meta name="description" content="{html.escape(description, quote=True)}" />\n')
 
 
-SPHINX_CORE_SCRIPTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
-
-
 def _defer_scripts(app, pagename, templatename, context, doctree):
     """Script files run after the page is parsed (`defer`, which keeps their order), so none delays the
-    first paint on a phone; the inline settings some of them read run first anyway. Sphinx's own three
-    small ones stay as they are: the theme's search scripts, written into its template, need them first."""
+    first paint on a phone. No inline script of a page reads what they define; the theme's search scripts,
+    written into its template after these and needing Sphinx's three, are deferred there too
+    (_templates/layout.html), so the order holds."""
     from sphinx.builders.html._assets import _JavaScript
 
     scripts = []
     for script in context.get("script_files", []):
-        if isinstance(script, _JavaScript) and script.filename and "async" not in script.attributes \
-                and not str(script.filename).endswith(SPHINX_CORE_SCRIPTS):
+        if isinstance(script, _JavaScript) and script.filename and "async" not in script.attributes:
             script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
         scripts.append(script)
     context["script_files"] = scripts
+
+
+ICON_SCRIPT = re.compile(r'\s*<script\b[^>]*\bsrc="[^"]*/fontawesome\.js[^"]*"[^>]*>\s*</script>')
+
+
+def without_icon_script(head: str) -> str:
+    """The theme's head without its FontAwesome script. Fails when the script is not there to remove, so a
+    theme upgrade that moves it cannot silently bring back half a megabyte on every page."""
+    from markupsafe import Markup
+
+    stripped, removed = ICON_SCRIPT.subn("", str(head))
+    if removed != 1:
+        raise ExtensionError("the theme's head no longer loads fontawesome.js as _templates/layout.html "
+                             f"expects ({removed} found): check the theme's webpack-macros.html")
+    return Markup(stripped)
+
+
+BLOCKING_SCRIPT = re.compile(r'<script(?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="[^"]+"[^>]*)>')
+
+
+def with_deferred_scripts(markup: str) -> str:
+    """Every external script in the markup deferred (inline ones cannot be, and are left as they are)."""
+    from markupsafe import Markup
+
+    return Markup(BLOCKING_SCRIPT.sub(r"<script defer\1>", str(markup)))
+
+
+def _register_template_filters(app):
+    if hasattr(app.builder, "templates"):
+        filters = app.builder.templates.environment.filters
+        filters["without_icon_script"] = without_icon_script
+        filters["with_deferred_scripts"] = with_deferred_scripts
+
+
+def _subset_icon_fonts(app, exception):
+    if exception is None and app.builder.format == "html":
+        subset_icon_fonts(Path(app.outdir))
 
 
 def _base_url(app, config):
@@ -439,8 +476,10 @@ def setup(app):
                  text=(_pass, _pass))
     app.add_post_transform(MarkChinese)
     app.connect("builder-inited", _require_static_files)
+    app.connect("builder-inited", _register_template_filters)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)
+    app.connect("build-finished", _subset_icon_fonts)
     app.connect("html-page-context", _describe_page, priority=400)   # before sphinxext-opengraph (500)
     app.connect("html-page-context", _defer_scripts)
     app.connect("html-page-context", _drop_thebe)

@@ -92,6 +92,24 @@ def test_a_chart_shows_its_data_as_a_table_and_a_csv(browser, server):
     assert all(scroll <= client + 1 for scroll, client in widths), widths
 
 
+def test_the_theme_icons_are_drawn_from_its_cut_down_font(browser, server):
+    """Without the theme's FontAwesome script the icons come from its webfont, which the build subsets:
+    the font loads and the search, menu and colour-mode buttons show their icons."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/index.html", wait_until="load")
+    page.evaluate("() => document.fonts.ready")
+    fonts = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Font Awesome') && f.weight === '900')
+                                  .map(f => f.status)""")
+    icons = page.eval_on_selector_all(
+        "i.fa-solid",
+        """els => els.filter(e => e.offsetParent).map(e => [e.className, e.getBoundingClientRect().width,
+                                                           getComputedStyle(e, '::before').content])""")
+    page.close()
+    assert fonts == ["loaded"]
+    assert len(icons) >= 3, icons
+    assert all(width > 8 and content not in ("none", "normal", '""') for _, width, content in icons), icons
+
+
 # Every page's tables fit the column at 1280 px.
 FITTED = toc_pages()
 

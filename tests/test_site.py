@@ -68,6 +68,32 @@ def test_vega_runtime_is_shipped_once_loaded_by_no_page_and_pages_stay_light(sit
         assert size <= PAGE_BUDGET, f"{path.relative_to(site)} is {size} bytes compressed"
 
 
+def test_no_script_holds_up_the_first_paint(site, pages):
+    """Every script file a page names is deferred (the theme's search scripts too, in their order), and the
+    theme's FontAwesome script, half a megabyte that only turned icons into SVG, is neither loaded nor shipped."""
+    blocking = [f"{path.relative_to(site)}: {src}" for path in pages
+                for src in re.findall(r'<script(?![^>]*\bdefer\b)[^>]*\bsrc="([^"]+)"', path.read_text(encoding="utf-8"))]
+    assert blocking == []
+    assert not [path.name for path in pages if "fontawesome.js" in path.read_text(encoding="utf-8")]
+    assert not list(site.rglob("fontawesome.js"))
+    searching = [re.search(r'src="[^"]*' + re.escape(name), (site / "index.html").read_text(encoding="utf-8")).start()
+                 for name in ("documentation_options.js", "doctools.js", "searchtools.js", "searchindex.js")]
+    assert searching == sorted(searching)
+
+
+def test_icon_font_holds_the_icons_the_site_shows_and_little_else(site):
+    from fontTools.ttLib import TTFont
+
+    from gpuipo import icon_font
+
+    codepoints = icon_font.icon_codepoints((site / icon_font.THEME_CSS).read_text(encoding="utf-8"))
+    shown = {name for name in icon_font.icons_named(site) if name in codepoints}
+    assert {"fa-magnifying-glass", "fa-bars", "fa-sun", "fa-moon", "fa-xmark"} <= shown
+    solid = site / icon_font.WEBFONTS / "fa-solid-900.woff2"
+    assert {codepoints[name] for name in shown} <= set(TTFont(solid).getBestCmap())
+    assert solid.stat().st_size < 5_000   # the theme's whole font is 156 kB
+
+
 def test_charts_have_specs_alt_text_and_stable_ids(pages):
     charts = [(path, chart) for path, page in pages.items() for chart in page.charts]
     assert len(charts) >= MIN_CHARTS
