@@ -163,37 +163,50 @@ def hindsight(f: Facts) -> dict:
 
 
 def milestones_chart(f: Facts):
-    rows = f.rows("biren_milestones")
+    """One row per dated event, in date order, named on the axis: events months apart (BR100/BR104 and
+    BR104's MLPerf entry) no longer print their labels over each other."""
+    rows = f.rows("biren_milestones").sort_values("date", kind="stable")
     rows["when"] = [d.strftime("%Y") if p == "year" else d.strftime("%b %Y") if p == "month" else d.strftime("%d %b %Y")
                     for d, p in zip(rows["date"], rows["date_precision"])]
-    rows["lane"] = rows["product"].where(rows["product"].isin(["company", "IPO"]), "chips")
-    base = alt.Chart(rows).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("lane:N", title=None, sort=["company", "chips", "IPO"]),
+    rows["lane"] = rows["product"].replace({"results": "company"}).where(
+        rows["product"].isin(["company", "results", "IPO"]), "chips")
+    rows["row"] = [f"{when}: {product}" for when, product in zip(rows["when"], rows["product"])]
+    chart = alt.Chart(rows).mark_point(size=120, filled=True).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("row:N", title=None, sort=list(rows["row"])),
+        color=alt.Color("lane:N", title=None, sort=["company", "chips", "IPO"],
+                        scale=alt.Scale(domain=["company", "chips", "IPO"], range=[MUTED, ACCENT, PALETTE[1]])),
         tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("product:N", title="Product"),
                  alt.Tooltip("event:N", title="Event"), alt.Tooltip("source_id:N", title="Source")],
-    )
-    points = base.mark_point(size=120, filled=True).encode(color=alt.Color("lane:N", title=None, legend=None))
-    labels = base.transform_filter(alt.datum.lane == "chips").mark_text(
-        align="left", dx=6, dy=-8, angle=330, fontSize=11).encode(text="product:N")
-    chart = (points + labels).properties(height=150, title=alt.Title(
+    ).properties(width=NARROW, height=alt.Step(26), title=alt.Title(
         "Biren Technology 壁仞科技: milestones on record",
         subtitle="Dated events in the sources; BR166 and BR20X have no sourced date and are not plotted"))
     return chart
 
 
+KIND_OF_PERIOD = {True: "Full years", False: "First halves"}
+
+
+def _by_kind_of_period(chart: alt.Chart) -> alt.FacetChart:
+    """Full years and first halves side by side on one value scale, never on one axis: a line or a row of
+    bars running from 2024 into H1 2024 would compare a year with half of one."""
+    return chart.facet(column=alt.Column("kind:N", title=None, sort=list(KIND_OF_PERIOD.values()),
+                                         header=alt.Header(labelFontSize=12, labelAnchor="start"))
+                       ).resolve_scale(x="independent")
+
+
 def revenue_chart(f: Facts):
     rows = _fin_rows(f, ["revenue"])
     rows["revenue_m"] = rows["amount_m"]
-    rows["kind"] = rows["period"].str.startswith("FY").map({True: "Full year", False: "First half"})
-    chart = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
+    rows["kind"] = rows["period"].str.startswith("FY").map(KIND_OF_PERIOD)
+    chart = alt.Chart(rows).mark_bar(color=ACCENT).encode(
+        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("revenue_m:Q", title="Revenue (CNY million)"),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[4]]), sort=["Full year"]),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f"),
                  alt.Tooltip("reliability:N"), alt.Tooltip("source_id:N", title="Source")],
-    ).properties(width=WIDTH, title=alt.Title("Biren's revenue", subtitle="CNY million, as reported"))
-    return chart
+    ).properties(width=alt.Step(64))
+    return _by_kind_of_period(chart).properties(title=alt.Title(
+        "Biren's revenue", subtitle="CNY million, as reported; full years and first halves apart"))
 
 
 def margin_chart(f: Facts):
@@ -201,15 +214,18 @@ def margin_chart(f: Facts):
     gp = _fin_rows(f, ["gross_profit"]).set_index("period")
     rows = pd.DataFrame({"period": PERIODS})
     rows["period_label"] = rows["period"].map(PERIOD_LABEL)
+    rows["kind"] = rows["period"].str.startswith("FY").map(KIND_OF_PERIOD)
     rows["gross_margin"] = [gp.loc[p, "amount_m"] / rev.loc[p, "amount_m"] for p in PERIODS]
-    chart = alt.Chart(rows).mark_line(point=True).encode(
-        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS]),
+    chart = alt.Chart(rows).mark_line(point=True, color=ACCENT).encode(
+        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in PERIODS], axis=alt.Axis(labelAngle=0),
+                scale=alt.Scale(padding=0.5)),
         y=alt.Y("gross_margin:Q", title="Gross margin (gross profit ÷ revenue)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("gross_margin:Q", format=".1%")],
-    ).properties(width=WIDTH, title=alt.Title("Biren's gross margin fell as hardware sales grew",
-                                 subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
-    return chart
+    ).properties(width=alt.Step(64))
+    return _by_kind_of_period(chart).properties(title=alt.Title(
+        "Biren's gross margin fell as hardware sales grew",
+        subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
 
 
 def loss_chart(f: Facts):
@@ -223,14 +239,15 @@ def loss_chart(f: Facts):
     names = {metric: f"{name} {LOW_GRADE_MARK}" if low.get(metric, False) else name for metric, name in names.items()}
     rows["line"] = rows["metric"].map(names)
     order = list(names.values())
+    # Grouped bars in one view (not one panel per period), so a phone can lay the chart out again.
     chart = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("line:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False)),
+        x=alt.X("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in periods], axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("line:N", sort=order),
         y=alt.Y("amount_m:Q", title="CNY million"),
         color=alt.Color("line:N", title=None, sort=order, scale=alt.Scale(range=[PALETTE[3], ACCENT, MUTED])),
-        column=alt.Column("period_label:N", title=None, sort=[PERIOD_LABEL[p] for p in periods]),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("line:N", title="Line"),
                  alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f"), alt.Tooltip("reliability:N")],
-    ).properties(width=110, title=alt.Title("Reported loss against adjusted loss",
+    ).properties(width=WIDTH - 80, title=alt.Title("Reported loss against adjusted loss",
                                             subtitle="CNY million; the redemption-liability charge is one of the items added back"))
     return chart
 

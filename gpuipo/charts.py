@@ -48,7 +48,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "axisY": {"labelLimit": 320},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "columns": 3, "labelLimit": 260},
             "bar": {"color": ACCENT},
-            "line": {"color": ACCENT, "strokeWidth": 2},
+            # No strokeWidth here: a configured one overrides a chart's strokeWidth encoding (which marks
+            # Biren's line); Vega-Lite's default is the same 2 px.
+            "line": {"color": ACCENT},
             "point": {"color": ACCENT, "filled": True, "size": 60},
             "background": "white",
         }

@@ -13,6 +13,7 @@ LISTING_DAY = pd.Timestamp("2026-01-02")
 # The A-share peers' valuation: the latest close before the article for all three GPU names, and
 # Hygon's last stated market value before it.
 BASKET_DATE = pd.Timestamp("2025-12-17")
+GPU_GROUP, PEER_GROUP = "General-purpose GPU", "ASIC / CPU peer"
 BASKET = [("cambricon", BASKET_DATE), ("moore-threads", BASKET_DATE), ("metax", BASKET_DATE),
           ("hygon", pd.Timestamp("2025-12-09"))]
 
@@ -95,7 +96,7 @@ def basket_valuation(f: Facts, points) -> list[dict]:
         revenue = f.fin(company, "FY2024", "revenue", currency="CNY")
         rows.append({
             "company_id": company, "company": f.name(company), "date": pd.Timestamp(day),
-            "group": "ASIC / CPU peer" if company in ("cambricon", "hygon") else "General-purpose GPU",
+            "group": PEER_GROUP if company in ("cambricon", "hygon") else GPU_GROUP,
             "mcap_bn": mcap / 1e3, "revenue_fy2024_m": revenue,
             "ps": metrics.price_to_sales(mcap, revenue),
         })

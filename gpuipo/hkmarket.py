@@ -161,21 +161,6 @@ def hindsight(f: Facts) -> dict:
     return v
 
 
-def index_chart(f: Facts):
-    levels = f.rows("index_levels")
-    levels["rebased"] = levels.apply(lambda r: float(r["close"] / f.index_close(r["index_id"], "2024-12-31") * 100), axis=1)
-    levels["index"] = levels["index_id"].map({"HSI": "Hang Seng Index", "HSTECH": "Hang Seng TECH Index"})
-    last = levels["date"].max().strftime("%d %B %Y").lstrip("0")
-    return alt.Chart(levels).mark_line(point=True).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("rebased:Q", title="Level (31 Dec 2024 = 100)", scale=alt.Scale(zero=False)),
-        color=alt.Color("index:N", title=None),
-        tooltip=[alt.Tooltip("index:N"), alt.Tooltip("date:T"), alt.Tooltip("close:Q", title="Close", format=",.2f"),
-                 alt.Tooltip("rebased:Q", title="Rebased", format=".1f")],
-    ).properties(title=alt.Title("Hong Kong indices from end-2024",
-                                 subtitle=f"Dated closes to {last}, rebased to 100 at the 2024 close; lines join the dated points only"))
-
-
 def southbound_chart(f: Facts):
     rows = f.rows("southbound_flows", measure="year_to_date", where=lambda t: t["as_of"].dt.year == 2025)
     rows["how"] = rows["qualifier"].map({"exact": "stated", "about": "about", "more_than": "more than"})
@@ -226,15 +211,23 @@ def structure_chart(f: Facts):
         height=110, title=alt.Title("Offer layers: CATL and Biren", subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
 
 
+ISSUER_COLOURS = {OFFER_LABELS[BIREN]: ACCENT, OFFER_LABELS[CATL]: PALETTE[1]}
+
+
 def _cornerstone_bars(rows: pd.DataFrame, title: str):
     order = ["Base offer, mid-price (prospectus)", "Base offer, final price", "Upsized offer, final price", "Upsized offer + greenshoe"]
+    issuers = [label for label in (OFFER_LABELS[BIREN], OFFER_LABELS[CATL]) if label in set(rows["label"])]
+    # Grouped bars in one view (one row per denominator, a bar per issuer), so a phone can lay it out again;
+    # each issuer keeps its colour from one chart to the next (Biren the accent).
     return alt.Chart(rows).mark_bar().encode(
         x=alt.X("share:Q", title="Cornerstone shares ÷ offer shares", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("reading:N", title=None, sort=order),
-        color=alt.Color("label:N", title=None),
-        row=alt.Row("label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        y=alt.Y("reading:N", title=None, sort=[reading for reading in order if reading in set(rows["reading"])]),
+        yOffset=alt.YOffset("label:N", sort=issuers),
+        color=alt.Color("label:N", title=None, sort=issuers,
+                        scale=alt.Scale(domain=issuers, range=[ISSUER_COLOURS[label] for label in issuers])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("reading:N"), alt.Tooltip("share:Q", format=".2%")],
-    ).properties(width=360, title=alt.Title(title, subtitle="Share of the offer taken by cornerstone investors, by denominator"))
+    ).properties(width=360, height=alt.Step(14, **{"for": "offset"}),
+                 title=alt.Title(title, subtitle="Share of the offer taken by cornerstone investors, by denominator"))
 
 
 def catl_cornerstone_chart(f: Facts):
@@ -243,28 +236,6 @@ def catl_cornerstone_chart(f: Facts):
 
 def cornerstone_chart(f: Facts):
     return _cornerstone_bars(pd.DataFrame(cornerstone_denominators(f)), "One cornerstone book, four percentages")
-
-
-def greenshoe_chart(f: Facts):
-    p = _prospectus_terms(f)
-    option, reference = p["greenshoe_if_upsized"], p["high"]
-    rows = []
-    for price in [round(12 + 0.5 * i, 2) for i in range(0, 53)]:
-        o = metrics.greenshoe_outcome(option, reference, price)
-        rows.append({"market_price": price, "series": "New shares issued to cover (m)", "value": float(o.exercised / 1e6)})
-        rows.append({"market_price": price, "series": "Shares bought back in the market (m)", "value": float(o.bought_in_market / 1e6)})
-    lines = alt.Chart(pd.DataFrame(rows)).mark_line(interpolate="step-after").encode(
-        x=alt.X("market_price:Q", title="Share price during the stabilization period (HK$)"),
-        y=alt.Y("value:Q", title="Shares (million)"),
-        color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("market_price:Q", title="Price (HK$)", format=".2f"), alt.Tooltip("series:N"),
-                 alt.Tooltip("value:Q", title="Shares (m)", format=",.2f")],
-    )
-    rule = alt.Chart(pd.DataFrame({"x": [float(reference)]})).mark_rule(strokeDash=[4, 3], color="#444").encode(x="x:Q")
-    return (lines + rule).properties(title=alt.Title(
-        "How Biren's greenshoe would settle",
-        subtitle="Stylised, for an offer priced at the top of the range (dashed): below it the manager buys back the "
-                 "over-allocated shares; at or above it the option is exercised"))
 
 
 def offers_table(f: Facts) -> pd.DataFrame:

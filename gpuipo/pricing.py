@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import deals, metrics
-from .charts import ACCENT, MUTED, NARROW, PALETTE
+from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
 from .facts import Facts, Text, served_by, shown
 from .reading import fits
 from .vocabulary import TOLERANCES
@@ -155,13 +155,15 @@ def debut_chart(f: Facts) -> alt.Chart:
                       var_name="moment", value_name="change")
     long["moment"] = long["moment"].map({"change_open": "open", "change_high": "intraday high",
                                          "change_close": "close"})
+    moments = ["open", "intraday high", "close"]
+    # Grouped bars in one view (not one panel per company), so a phone can lay the chart out again.
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("change:Q", title="Change from the offer price", axis=alt.Axis(format="%")),
-        y=alt.Y("moment:N", title=None, sort=["open", "intraday high", "close"]),
-        row=alt.Row("company:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=12)),
-        color=alt.Color("moment:N", title="Price on day one", sort=["open", "intraday high", "close"]),
+        y=alt.Y("company:N", title=None),
+        yOffset=alt.YOffset("moment:N", sort=moments),
+        color=alt.Color("moment:N", title="Price on day one", sort=moments),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("moment:N"), alt.Tooltip("change:Q", format="+.2%")],
-    ).properties(width=460, height=80, title=alt.Title(
+    ).properties(width=NARROW, height=alt.Step(14, **{"for": "offset"}), title=alt.Title(
         "First trading day of the STAR Market GPU listings",
         subtitle="Change of the open, intraday high and close against the offer price"))
 
@@ -171,7 +173,9 @@ def valuation_chart(f: Facts) -> alt.Chart:
     return alt.Chart(table).mark_bar().encode(
         x=alt.X("ps:Q", title="Market value ÷ FY2024 revenue (times)"),
         y=alt.Y("company:N", title=None, sort="-x"),
-        color=alt.Color("group:N", title=None, scale=alt.Scale(range=[ACCENT, MUTED])),
+        # The GPU makers are the report's subject: the accent; the ASIC and CPU makers are context.
+        color=alt.Color("group:N", title=None, sort=[deals.GPU_GROUP, deals.PEER_GROUP],
+                        scale=alt.Scale(domain=[deals.GPU_GROUP, deals.PEER_GROUP], range=[ACCENT, MUTED])),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("date:T", title="Market value on"),
                  alt.Tooltip("mcap_bn:Q", title="Market value (CNY bn)", format=",.1f"),
                  alt.Tooltip("revenue_fy2024_m:Q", title="FY2024 revenue (CNY m)", format=",.0f"),
@@ -186,13 +190,22 @@ def revenue_chart(f: Facts) -> alt.Chart:
     rows = f.rows("financials", company_id=peers, metric="revenue", period=["FY2022", "FY2023", "FY2024"])
     rows["revenue_m"] = [float(f.fin(c, p, "revenue", currency="CNY")) for c, p in zip(rows["company_id"], rows["period"])]
     rows["company"] = rows["company_id"].map(lambda c: str(f.name(c)))
+    rows["year"] = rows["period"].str.removeprefix("FY")
+    # Biren in the accent and drawn over the others; every other company a hue of its own (no second blue).
+    shown_ids = set(rows["company_id"])
+    companies = [str(f.name(c)) for c in dict.fromkeys(["biren", *peers]) if c in shown_ids]
+    others = [PALETTE[1], PALETTE[3], PALETTE[5], PALETTE[2], PALETTE[7]]
     return alt.Chart(rows).mark_line(point=True).encode(
-        x=alt.X("period:O", title="Fiscal year"),
+        x=alt.X("year:O", title="Fiscal year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("revenue_m:Q", title="Revenue (CNY m, log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("company:N", title=None),
+        color=alt.Color("company:N", title=None, sort=companies,
+                        scale=alt.Scale(domain=companies, range=[ACCENT, *others][:len(companies)])),
+        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
+        order=alt.Order("weight:Q"),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("period:N"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f")],
-    ).properties(title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
-                                 subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
+    ).transform_calculate(weight="datum.company_id === 'biren' ? 3.5 : 1.5").properties(
+        width=WIDTH - 160, title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
+                                           subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
 
 
 def conditions_table(f: Facts) -> pd.DataFrame:
