@@ -27,6 +27,46 @@
     return runtime;
   }
 
+  // Lines of at most `room` pixels, roughly: a Chinese character is about one em wide, other text about half.
+  function wrapped(text, room, fontSize) {
+    if (typeof text !== "string") return text;
+    var lines = [], line = "";
+    var width = function (words) { return words.replace(/[\u3000-\u9fff]/g, "mm").length * fontSize * 0.52; };
+    text.split(" ").forEach(function (word) {
+      var next = line ? line + " " + word : word;
+      if (line && width(next) > room) { lines.push(line); line = word; } else { line = next; }
+    });
+    if (line) lines.push(line);
+    return lines.length > 1 ? lines : text;
+  }
+
+  // On a screen narrower than the chart (a phone), a single-view chart is laid out again across the room
+  // there is, its text at full size, instead of being scaled down whole (axis labels of about 6 px at
+  // 390 px): title and subtitle wrap, long category labels are shortened (the tooltip and the data table
+  // keep them whole), the legend takes one column. Faceted and concatenated charts stay scaled.
+  function fitted(spec, chart) {
+    var room = chart.clientWidth;
+    var drawn = chart.querySelector("img.chart-static");
+    var natural = drawn ? drawn.naturalWidth : 0;
+    var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat ||
+                   (spec.encoding && (spec.encoding.row || spec.encoding.column || spec.encoding.facet)));
+    if (!single || !room || !natural || room >= natural) return spec;
+    var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    var config = Object.assign({}, spec.config || {});
+    var titleConfig = config.title || {};
+    if (spec.title) {
+      var title = typeof spec.title === "string" ? { text: spec.title } : Object.assign({}, spec.title);
+      title.text = wrapped(title.text, room, titleConfig.fontSize || 15);
+      title.subtitle = wrapped(title.subtitle, room, titleConfig.subtitleFontSize || 12);
+      narrow.title = title;
+    }
+    config.legend = Object.assign({}, config.legend || {}, { columns: 1 });
+    config.axisY = Object.assign({}, config.axisY || {}, { labelLimit: Math.round(room * 0.45) });
+    config.axisX = Object.assign({}, config.axisX || {}, { labelOverlap: "greedy", titleLimit: Math.round(room * 0.55) });
+    narrow.config = config;
+    return narrow;
+  }
+
   function makeInteractive(chart) {
     if (chart.dataset.live) return;
     chart.dataset.live = "1";
@@ -34,7 +74,7 @@
     if (!spec) return;
     vegaRuntime().then(function () {
       var view = document.createElement("div");
-      return vegaEmbed(view, JSON.parse(spec.textContent), { actions: false, renderer: "svg" }).then(function () {
+      return vegaEmbed(view, fitted(JSON.parse(spec.textContent), chart), { actions: false, renderer: "svg" }).then(function () {
         // Vega labels its drawing "Vega visualization"; the chart's own description replaces that.
         var svg = view.querySelector("svg");
         if (svg) svg.setAttribute("aria-label", chart.getAttribute("aria-label") || "");

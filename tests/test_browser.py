@@ -92,6 +92,26 @@ def test_a_chart_shows_its_data_as_a_table_and_a_csv(browser, server):
     assert all(scroll <= client + 1 for scroll, client in widths), widths
 
 
+@pytest.mark.parametrize("name", ["chapters/01_pricing_logic", "chapters/04_after_listing"])
+def test_on_a_phone_live_charts_are_laid_out_for_the_column_with_legible_text(browser, server, name):
+    """At 390 px a chart a reader reaches is drawn again across the column (not a 600-px drawing scaled
+    down to axis labels of 6 px): every text of every chart on these pages is at least 10 px on screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/{name}.html", wait_until="load")
+    page.evaluate("() => document.querySelectorAll('.vega-chart').forEach(c => c.dispatchEvent(new Event('focusin')))")
+    page.wait_for_function("() => [...document.querySelectorAll('.vega-chart')].every(c => c.querySelector('svg'))",
+                           timeout=20_000)
+    charts = page.eval_on_selector_all(".vega-chart svg", """svgs => svgs.map(svg => {
+        const scale = svg.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'));
+        const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        return {label: svg.getAttribute('aria-label').slice(0, 40), scale: scale, smallest: Math.min(...sizes),
+                overflow: svg.getBoundingClientRect().right > document.documentElement.clientWidth + 1};})""")
+    page.close()
+    assert len(charts) >= 3
+    assert [c for c in charts if c["smallest"] < 10 or c["overflow"]] == [], charts
+
+
 def test_the_theme_icons_are_drawn_from_its_cut_down_font(browser, server):
     """Without the theme's FontAwesome script the icons come from its webfont, which the build subsets:
     the font loads and the search, menu and colour-mode buttons show their icons."""
