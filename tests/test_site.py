@@ -217,8 +217,9 @@ def test_the_site_keeps_the_full_data_dictionary(site):
 
 def test_every_page_has_a_description_a_preview_card_and_a_sitemap_entry(site):
     """Search results and shared links: a meta description from the page's opening prose, Open Graph tags
-    with the headline chart as image (shipped with the site), and the sitemap lists every page."""
+    with the headline chart as image (shipped with the site), and the sitemap lists every page and no other."""
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") == len(toc_pages())
     assert (site / "og-image.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for name in toc_pages():
         html = (site / f"{name}.html").read_text(encoding="utf-8")
