@@ -7,7 +7,7 @@ report per page, and exits non-zero when a page scores below the floors (issue 1
 accessibility 100, best practices 95, SEO 95. The target for performance is 95 on every page.
 
     .venv/bin/python tools/lighthouse.py [--pages index chapters/02_biren ...]
-    LIGHTHOUSE_MIN_PERFORMANCE=50 make lighthouse    # what CI runs
+    LIGHTHOUSE_MIN_PERFORMANCE=80 make lighthouse    # a lower performance floor, e.g. on a slow machine
 """
 from __future__ import annotations
 
@@ -28,9 +28,8 @@ SITE = ROOT / "_build" / "html"
 OUT = ROOT / "_build" / "lighthouse"
 LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 FLOORS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 95}
-# CI lowers the performance floor (LIGHTHOUSE_MIN_PERFORMANCE) while pages fall short of 90 (issue 14):
-# low enough not to fail on a run's noise, high enough to stop a regression such as the Vega runtime
-# loaded up front again (61 before issue 14's work).
+# LIGHTHOUSE_MIN_PERFORMANCE lowers the performance floor for one run. CI keeps 90: when it was set, every
+# page scored 93-96 in each of its three runs on a machine like CI's (a spread of about 3 points).
 FLOORS["performance"] = int(os.environ.get("LIGHTHOUSE_MIN_PERFORMANCE", FLOORS["performance"]))
 TARGET_PERFORMANCE = 95
 COMPRESSED = {".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".csv", ".map"}
