@@ -40,22 +40,48 @@
     return lines.length > 1 ? lines : text;
   }
 
-  // On a screen narrower than the chart (a phone), a single-view chart is laid out again across the room
-  // there is, its text at full size, instead of being scaled down whole (axis labels of about 6 px at
-  // 390 px): title and subtitle wrap, long category labels are shortened (the tooltip and the data table
-  // keep them whole), the legend takes one column. Faceted and concatenated charts stay scaled.
+  // A chart faceted into columns of bands (Biren's full years beside its first halves), made `excess`
+  // pixels narrower by narrowing every band alike; null when the chart is not of that kind.
+  function narrowerBands(spec, excess) {
+    var inner = spec.spec, facet = spec.facet && (spec.facet.column || spec.facet);
+    var x = inner && inner.encoding && inner.encoding.x;
+    if (!inner || !facet || !facet.field || !x || !x.field || !inner.width || typeof inner.width.step !== "number") return null;
+    var bands = {};
+    Object.keys(spec.datasets || {}).forEach(function (name) {
+      spec.datasets[name].forEach(function (row) {
+        if (x.field in row) bands[row[facet.field] + "\u0000" + row[x.field]] = true;
+      });
+    });
+    var count = Object.keys(bands).length;
+    if (!count) return null;
+    var step = Math.max(16, inner.width.step - Math.ceil(excess / count) - 1);
+    return Object.assign({}, inner, { width: { step: step } });
+  }
+
+  // On a screen narrower than the chart (a phone), the chart is laid out again across the room there is,
+  // its text at full size, instead of being scaled down whole (axis labels of about 6 px at 390 px): a
+  // single view takes the column's width, a faceted one narrower bands; title and subtitle wrap, long
+  // category labels are shortened (the tooltip and the data table keep them whole), the legend takes
+  // one column. Other compositions stay scaled.
   function fitted(spec, chart) {
     var room = chart.clientWidth;
     var drawn = chart.querySelector("img.chart-static");
     var natural = drawn ? drawn.naturalWidth : 0;
+    if (!room || !natural || room >= natural) return spec;
     var single = !(spec.facet || spec.hconcat || spec.vconcat || spec.concat || spec.repeat ||
                    (spec.encoding && (spec.encoding.row || spec.encoding.column || spec.encoding.facet)));
-    if (!single || !room || !natural || room >= natural) return spec;
-    var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    var narrow;
+    if (single) {
+      narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    } else {
+      var inner = narrowerBands(spec, natural - room);
+      if (!inner) return spec;
+      narrow = Object.assign({}, spec, { spec: inner });
+    }
     var config = Object.assign({}, spec.config || {});
     var titleConfig = config.title || {};
     if (spec.title) {
-      var title = typeof spec.title === "string" ? { text: spec.title } : Object.assign({}, spec.title);
+      var title = typeof spec.title === "string" || Array.isArray(spec.title) ? { text: spec.title } : Object.assign({}, spec.title);
       title.text = wrapped(title.text, room, titleConfig.fontSize || 15);
       title.subtitle = wrapped(title.subtitle, room, titleConfig.subtitleFontSize || 12);
       narrow.title = title;

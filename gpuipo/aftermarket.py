@@ -330,12 +330,12 @@ def event_chart(f: Facts):
                 axis=alt.Axis(values=list(range(-20, 21, 5)))),
         y=alt.Y("car:Q", title="Cumulative abnormal return", axis=alt.Axis(format="%")),
         color=alt.Color("company:N", title=None, sort=names, scale=alt.Scale(domain=names, range=[ACCENT, *PALETTE[1:4]])),
-        # Biren is the subject: a heavier line, drawn over the cohort's.
         strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
-        order=alt.Order("weight:Q"),
         tooltip=[alt.Tooltip("company:N", title=None), alt.Tooltip("t:Q", title="Day"),
                  alt.Tooltip("car:Q", title="CAR", format="+.1%")]).transform_calculate(
         weight=f"datum.company === {json.dumps(names[0])} ? 3.5 : 1.5")
+    # Biren is the subject: a heavier line, drawn again as the top layer so no peer's line crosses over it.
+    line = line + line.transform_filter(alt.datum.company == names[0])
     zero_rule = alt.Chart(pd.DataFrame({"t": [0]})).mark_rule(color="#444444", strokeDash=[4, 3]).encode(x="t:Q")
     return (zero_rule + line).properties(title=alt.Title(
         "Lock-up expiries: the stock against the Hang Seng Index",

@@ -1,9 +1,13 @@
-"""The theme's icon font cut down to the icons the site shows.
+"""The theme's icon font cut down to the icons the site can show.
 
-The theme draws its dozen icons (search, menu, colour mode, ...) from FontAwesome's webfont, 157 kB
-compressed for some 1,400 glyphs. A phone fetches it while it paints the page, and Lighthouse counts it
-against the first paint (about 0.9 s on its slow-4G model). After the build, each webfont in the site is
-replaced by a subset holding only the glyphs of the icon classes that its pages and scripts name.
+The theme draws its icons (search, menu, colour mode, the bell of an admonition, ...) from FontAwesome's
+webfont, 157 kB compressed for some 1,400 glyphs. A phone fetches it while it paints the page, and
+Lighthouse counts it against the first paint (about 0.9 s on its slow-4G model). After the build, each
+webfont in the site is replaced by a subset holding
+- the glyphs of the FontAwesome icon classes (`.fa-bell:before{content:...}`) that the pages and the
+  theme's scripts name, and
+- every glyph any other stylesheet rule can draw: the theme's own icon variables
+  (`--pst-icon-bell:"..."`, drawn by admonitions, external links, ...) and any `content:` of ours.
 """
 from __future__ import annotations
 
@@ -18,6 +22,9 @@ UNUSED_SCRIPTS = ("_static/scripts/fontawesome.js", "_static/scripts/fontawesome
 ICON_RULE = re.compile(r'([^{}]+)\{content:"\\([0-9a-fA-F]+)"\}')
 ICON_SELECTOR = re.compile(r"^\.(fa-[a-z0-9-]+):(?::)?before$")
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# Icon fonts put their glyphs in Unicode's private use area; CSS writes them escaped or as they are.
+PRIVATE_USE = re.compile(r"\\([eEfF][0-9a-fA-F]{3})(?![0-9a-fA-F])|([\ue000-\uf8ff])")
 
 
 def icon_codepoints(css: str) -> dict[str, int]:
@@ -28,6 +35,18 @@ def icon_codepoints(css: str) -> dict[str, int]:
             match = ICON_SELECTOR.match(selector.strip())
             if match:
                 codepoints[match.group(1)] = int(hexadecimal, 16)
+    return codepoints
+
+
+def glyphs_drawn_by_stylesheets(site: Path) -> set[int]:
+    """Private-use code points in any stylesheet rule of the site other than a FontAwesome icon-class rule."""
+    codepoints = set()
+    for sheet in site.joinpath("_static").rglob("*.css"):
+        for selectors, body in CSS_RULE.findall(sheet.read_text(encoding="utf-8", errors="replace")):
+            if all(ICON_SELECTOR.match(selector.strip()) for selector in selectors.split(",")):
+                continue
+            codepoints.update(int(escaped, 16) if escaped else ord(literal)
+                              for escaped, literal in PRIVATE_USE.findall(body))
     return codepoints
 
 
@@ -51,10 +70,11 @@ def subset_icon_fonts(site: Path) -> list[str]:
     if not fonts:
         return []
     codepoints = icon_codepoints(css.read_text(encoding="utf-8"))
-    used = sorted({codepoints[name] for name in icons_named(site) if name in codepoints})
-    if not used:
+    named = {codepoints[name] for name in icons_named(site) if name in codepoints}
+    if not named:
         raise RuntimeError(f"no FontAwesome icon found in {site} although {WEBFONTS} is there: "
                            f"has {THEME_CSS} changed its icon rules?")
+    used = sorted(named | glyphs_drawn_by_stylesheets(site))
     for font in fonts:
         options = subset.Options()
         options.flavor = "woff2" if font.suffix == ".woff2" else None

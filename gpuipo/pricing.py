@@ -191,19 +191,20 @@ def revenue_chart(f: Facts) -> alt.Chart:
     rows["revenue_m"] = [float(f.fin(c, p, "revenue", currency="CNY")) for c, p in zip(rows["company_id"], rows["period"])]
     rows["company"] = rows["company_id"].map(lambda c: str(f.name(c)))
     rows["year"] = rows["period"].str.removeprefix("FY")
-    # Biren in the accent and drawn over the others; every other company a hue of its own (no second blue).
+    # Biren in the accent and heavier; every other company a hue of its own (no second blue).
     shown_ids = set(rows["company_id"])
     companies = [str(f.name(c)) for c in dict.fromkeys(["biren", *peers]) if c in shown_ids]
     others = [PALETTE[1], PALETTE[3], PALETTE[5], PALETTE[2], PALETTE[7]]
-    return alt.Chart(rows).mark_line(point=True).encode(
+    lines = alt.Chart(rows).mark_line(point=True).encode(
         x=alt.X("year:O", title="Fiscal year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("revenue_m:Q", title="Revenue (CNY m, log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("company:N", title=None, sort=companies,
                         scale=alt.Scale(domain=companies, range=[ACCENT, *others][:len(companies)])),
         strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
-        order=alt.Order("weight:Q"),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("period:N"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f")],
-    ).transform_calculate(weight="datum.company_id === 'biren' ? 3.5 : 1.5").properties(
+    ).transform_calculate(weight="datum.company_id === 'biren' ? 3.5 : 1.5")
+    # Biren drawn again as the top layer, so no peer's line crosses over it.
+    return (lines + lines.transform_filter(alt.datum.company_id == "biren")).properties(
         width=WIDTH - 160, title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
                                            subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
 

@@ -14,7 +14,7 @@ computes no figure of the report.
   same inputs (gpuipo.build.shipped_pdf).
 - Removes the unused Thebe scripts from every page (see _drop_thebe), and the theme's FontAwesome
   script (_templates/layout.html, _register_template_filters); and cuts the theme's icon font down to
-  the icons the site shows (gpuipo.icon_font).
+  the icons the site can draw (gpuipo.icon_font).
 """
 from __future__ import annotations
 
@@ -153,7 +153,8 @@ def without_icon_script(head: str) -> str:
     return Markup(stripped)
 
 
-BLOCKING_SCRIPT = re.compile(r'<script(?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="[^"]+"[^>]*)>')
+# A <script> with a src and neither a defer nor an async attribute (names, not words inside a value).
+BLOCKING_SCRIPT = re.compile(r'<script(?![^>]*\s(?:defer|async)(?=[\s=>]))([^>]*\ssrc="[^"]+"[^>]*)>')
 
 
 def with_deferred_scripts(markup: str) -> str:

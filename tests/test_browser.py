@@ -92,7 +92,8 @@ def test_a_chart_shows_its_data_as_a_table_and_a_csv(browser, server):
     assert all(scroll <= client + 1 for scroll, client in widths), widths
 
 
-@pytest.mark.parametrize("name", ["chapters/01_pricing_logic", "chapters/04_after_listing"])
+@pytest.mark.parametrize("name", ["chapters/01_pricing_logic", "chapters/02_biren", "chapters/03_hong_kong_ipo",
+                                  "chapters/04_after_listing"])
 def test_on_a_phone_live_charts_are_laid_out_for_the_column_with_legible_text(browser, server, name):
     """At 390 px a chart a reader reaches is drawn again across the column (not a 600-px drawing scaled
     down to axis labels of 6 px): every text of every chart on these pages is at least 10 px on screen."""
@@ -112,22 +113,40 @@ def test_on_a_phone_live_charts_are_laid_out_for_the_column_with_legible_text(br
     assert [c for c in charts if c["smallest"] < 10 or c["overflow"]] == [], charts
 
 
-def test_the_theme_icons_are_drawn_from_its_cut_down_font(browser, server):
+@pytest.mark.parametrize("name", ["index", "chapters/03_hong_kong_ipo"])
+def test_the_theme_icons_are_drawn_from_its_cut_down_font(browser, server, name):
     """Without the theme's FontAwesome script the icons come from its webfont, which the build subsets:
-    the font loads and the search, menu and colour-mode buttons show their icons."""
+    the font loads, and every icon glyph the page draws (buttons, and the bell of each hindsight box on
+    chapter 3) is in it; a missing glyph would draw an empty box of the same size."""
+    from fontTools.ttLib import TTFont
+
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{server}/index.html", wait_until="load")
+    page.goto(f"{server}/{name}.html", wait_until="load")
     page.evaluate("() => document.fonts.ready")
     fonts = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Font Awesome') && f.weight === '900')
                                   .map(f => f.status)""")
-    icons = page.eval_on_selector_all(
-        "i.fa-solid",
-        """els => els.filter(e => e.offsetParent).map(e => [e.className, e.getBoundingClientRect().width,
-                                                           getComputedStyle(e, '::before').content])""")
+    drawn = page.evaluate("""() => {
+        const glyphs = new Set();
+        for (const element of document.querySelectorAll('*')) {
+            for (const part of ['::before', '::after']) {
+                const style = getComputedStyle(element, part);
+                if (!style.fontFamily.includes('Font Awesome')) continue;
+                for (const ch of style.content) {
+                    const code = ch.codePointAt(0);
+                    if (code >= 0xe000 && code <= 0xf8ff) glyphs.add(code);
+                }
+            }
+        }
+        return [...glyphs];}""")
+    hindsight_bells = page.eval_on_selector_all(".admonition.hindsight", "els => els.length")
     page.close()
+    cmap = set(TTFont(ensure_site() / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2")
+               .getBestCmap())
     assert fonts == ["loaded"]
-    assert len(icons) >= 3, icons
-    assert all(width > 8 and content not in ("none", "normal", '""') for _, width, content in icons), icons
+    assert len(drawn) >= 3
+    assert sorted(hex(code) for code in set(drawn) - cmap) == []
+    if name.startswith("chapters/03"):
+        assert hindsight_bells and 0xF0F3 in drawn
 
 
 # Every page's tables fit the column at 1280 px.
