@@ -356,6 +356,56 @@ class GradeHeadings(SphinxPostTransform):
                         "", f"\\item[]\\hspace*{{-\\leftmargin}}\\textbf{{{heading}}}\\par\\smallskip\n", format="latex"))
 
 
+class KeepHeadingsWithTables(SphinxPostTransform):
+    """In print a heading never ends a page. The preamble keeps eight lines below every heading, but a
+    long table's first chunk (caption, header, first row) is more, and a heading chain with a table right
+    under it ("5.2 Every claim", "§01 ...", Table 5.1) was left at a page foot while the table started
+    overleaf. Before the chain's first heading, room is asked for all of it."""
+
+    default_priority = 810
+    formats = ("latex",)
+    TABLE_START_LINES = 10   # a long table's caption, header and first two rows
+    HEADING_LINES = 3
+
+    def apply(self, **kwargs):
+        for section in list(self.document.findall(nodes.section)):
+            if isinstance(section.parent, nodes.section) and _first_content(section.parent) is section:
+                continue   # the enclosing heading asks for the whole chain
+            headings = _headings_above_table(section)
+            if headings:
+                lines = self.TABLE_START_LINES + self.HEADING_LINES * headings
+                section.parent.insert(section.parent.index(section),
+                                      nodes.raw("", f"\\needspace{{{lines}\\baselineskip}}\n", format="latex"))
+
+
+def _first_content(node):
+    """A node's first child that prints something (its title aside)."""
+    for child in node.children:
+        if not isinstance(child, (nodes.title, nodes.target, nodes.comment, nodes.raw)):
+            return child
+    return None
+
+
+def _headings_above_table(section) -> int:
+    """How many headings (this section's, then nested sections' and rubrics such as chapter 5's "§01 ...")
+    stand one after another right above a table, in reading order; 0 when anything else comes first."""
+    headings, pending = 1, list(reversed(section.children))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, nodes.table):
+            return headings
+        if isinstance(node, nodes.section):
+            headings += 1
+            pending.extend(reversed(node.children))
+        elif isinstance(node, nodes.rubric):
+            headings += 1
+        elif isinstance(node, nodes.container):   # notebook cells and their outputs
+            pending.extend(reversed(node.children))
+        elif not isinstance(node, (nodes.title, nodes.target, nodes.comment, nodes.raw)):
+            return 0
+    return 0
+
+
 def _latex_text(words: str) -> str:
     """Vocabulary written by this package as LaTeX text (letters, digits and plain punctuation only)."""
     if not re.fullmatch(r"[A-Za-z0-9 .,;:'’()\-]+", words):
@@ -473,6 +523,7 @@ def setup(app):
     app.add_post_transform(MarkLowAuthority)
     app.add_post_transform(MinusSigns)
     app.add_post_transform(GradeHeadings)
+    app.add_post_transform(KeepHeadingsWithTables)
     app.add_node(ChineseText, html=(_visit_chinese_html, _depart_chinese_html), latex=(_pass, _pass),
                  text=(_pass, _pass))
     app.add_post_transform(MarkChinese)

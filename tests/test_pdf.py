@@ -208,3 +208,28 @@ def test_figures_and_tables_carry_the_same_numbers_and_captions_in_print_and_on_
     assert len({number for number, _ in captions}) == len(captions)
     missing = [(number, words) for number, words in captions if f"{number}: {words}" not in text]
     assert missing == [], missing
+
+
+# "5.2 Every claim", "§01 The pricing logic …": short, capitalised, no full stop (running marks read "5.2. …").
+HEADING_LINE = re.compile(r"(\d+\.\d+(\.\d+)? [A-Z][^.]{0,80}|§\d\d [A-Z][^.]{0,80})")
+RUNNING_FOOT = re.compile(r"\d+|\d+\.\d+(\.\d+)?\. .*|CHAPTER \w+")
+
+
+def test_no_page_ends_with_a_heading():
+    """A heading is printed with what follows it: no page's text ends with a section heading or a
+    rubric (a long table under a heading once left "5.2 Every claim" and "§01 …" at a page foot)."""
+    pages = pdf_text_by_page()
+    stranded = []
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        while lines and RUNNING_FOOT.fullmatch(lines[-1]):
+            lines.pop()
+        if lines and HEADING_LINE.fullmatch(lines[-1]):
+            stranded.append(f"p. {number}: {lines[-1]}")
+    assert len(pages) > 40
+    assert stranded == []
+
+
+def pdf_text_by_page() -> list[str]:
+    text = subprocess.run(["pdftotext", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
