@@ -415,7 +415,21 @@ def _latex_text(words: str) -> str:
 
 class ChineseText(nodes.inline):
     """A run of Chinese characters, which the site marks lang="zh-Hans" (for screen readers' voice and
-    the browser's choice of font); print sets them with xeCJK already."""
+    the browser's choice of font). Print sets them with xeCJK, which may break between any two
+    characters: a name (a short run) is kept on one line there, as the site's CSS keeps it, so a narrow
+    table column no longer prints 沐 on one line and 曦股份 on the next."""
+
+    NAME_LENGTH = 8   # longer runs are text, which may break
+
+
+def _visit_chinese_latex(self, node):
+    if node.get("unbroken"):
+        self.body.append(r"\mbox{")
+
+
+def _depart_chinese_latex(self, node):
+    if node.get("unbroken"):
+        self.body.append("}")
 
 
 def _visit_chinese_html(self, node):
@@ -434,7 +448,7 @@ class MarkChinese(SphinxPostTransform):
     """Wrap each run of Chinese characters (and their punctuation) in the text in a ChineseText node."""
 
     default_priority = 950   # after every glued value is in place
-    formats = ("html",)
+    formats = ("html", "latex")
     RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
     def apply(self, **kwargs):
@@ -445,7 +459,10 @@ class MarkChinese(SphinxPostTransform):
             for run in self.RUN.finditer(str(text)):
                 if run.start() > at:
                     pieces.append(nodes.Text(str(text)[at:run.start()]))
-                pieces.append(ChineseText("", run.group()))
+                # Not in a heading or caption, whose text LaTeX also writes to bookmarks and lists.
+                unbroken = len(run.group()) <= ChineseText.NAME_LENGTH and not any(
+                    isinstance(a, (nodes.title, nodes.caption, nodes.rubric)) for a in _ancestors(text))
+                pieces.append(ChineseText("", run.group(), unbroken=unbroken))
                 at = run.end()
             if at < len(str(text)):
                 pieces.append(nodes.Text(str(text)[at:]))
@@ -524,8 +541,8 @@ def setup(app):
     app.add_post_transform(MinusSigns)
     app.add_post_transform(GradeHeadings)
     app.add_post_transform(KeepHeadingsWithTables)
-    app.add_node(ChineseText, html=(_visit_chinese_html, _depart_chinese_html), latex=(_pass, _pass),
-                 text=(_pass, _pass))
+    app.add_node(ChineseText, html=(_visit_chinese_html, _depart_chinese_html),
+                 latex=(_visit_chinese_latex, _depart_chinese_latex), text=(_pass, _pass))
     app.add_post_transform(MarkChinese)
     app.connect("builder-inited", _require_static_files)
     app.connect("builder-inited", _register_template_filters)

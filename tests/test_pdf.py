@@ -233,3 +233,16 @@ def test_no_page_ends_with_a_heading():
 def pdf_text_by_page() -> list[str]:
     text = subprocess.run(["pdftotext", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")[:-1]
+
+
+def test_chinese_names_are_not_broken_across_lines():
+    """xeCJK may break between any two Chinese characters; a company's Chinese name is printed whole
+    (a narrow table column printed 沐 on one line and 曦股份 on the next)."""
+    import pandas as pd
+
+    raw = subprocess.run(["pdftotext", "-raw", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    joined = re.sub(r"\n", "", raw)
+    names = [name for name in pd.read_csv(ROOT / "data" / "companies.csv")["name_zh"].dropna() if len(name) >= 3]
+    broken = {name: joined.count(name) - raw.count(name) for name in names if joined.count(name) > raw.count(name)}
+    assert sum(raw.count(name) for name in names) > 20
+    assert broken == {}
