@@ -100,6 +100,7 @@ class Chapter:
         self.served: set = set()
         self.glued: dict = {}
         self.shown: list = []
+        self.preview: dict | None = None
 
     def is_hindsight(self, served) -> bool:
         """Whether anything behind a value became public after the chapter's point in time."""
@@ -111,7 +112,7 @@ class Chapter:
         path = GENERATED / "ledger" / (self.page.replace("/", "__") + ".json")
         path.parent.mkdir(parents=True, exist_ok=True)
         manifest = {"page": self.page, "chapter": self.label, "as_known_on": self.as_known_on,
-                    "glued": self.glued, "shown": self.shown}
+                    "glued": self.glued, "shown": self.shown, "preview": self.preview}
         path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -241,7 +242,10 @@ class _MimeBundle:
         return self.data
 
 
-SOCIAL_IMAGE = GENERATED / "social" / "og-image.png"   # the site's preview image (_config.yml's ogp_image)
+def preview_image(page: str) -> str:
+    """Where a page's preview image (the picture a shared link shows) is, under the site's root; the
+    build copies GENERATED/social there (html_extra_path). The front page's is the site's default."""
+    return "og/" + page.replace("/", "__") + ".png"
 
 
 def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None,
@@ -256,9 +260,14 @@ def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", 
     header, rows = charts.plotted_values(spec)
     published = spreadsheet_safe(pd.DataFrame(rows, columns=header))   # what the CSV download will hold
     bundle = charts.bundle(spec, alt_text, [header] + published.values.tolist(), f"{name or 'chart'}.csv")
-    if preview:   # the image a shared link shows
-        SOCIAL_IMAGE.parent.mkdir(parents=True, exist_ok=True)
-        SOCIAL_IMAGE.write_bytes(base64.b64decode(bundle["image/png"]))
+    if preview:   # the image a link to this page shows when shared, described by the chart's description
+        if not _chapter.page:
+            raise ValueError("a preview image belongs to a page: start the chapter with publish.chapter(..., page=...)")
+        image = GENERATED / "social" / preview_image(_chapter.page)
+        image.parent.mkdir(parents=True, exist_ok=True)
+        image.write_bytes(base64.b64decode(bundle["image/png"]))
+        _chapter.preview = {"image": preview_image(_chapter.page), "alt": alt_text}
+        _chapter.record()
     head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in json.dumps(spec, ensure_ascii=False))
     if name is None:
         display(bundle, raw=True)

@@ -19,6 +19,7 @@ computes no figure of the report.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ from . import data, inputs
 from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
 from .build import PDF_NAME, shipped_pdf
 from .icon_font import subset_icon_fonts
+from .publish import preview_image
 
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
 logger = logging.getLogger(__name__)
@@ -112,13 +114,32 @@ def page_description(doctree) -> str:
     return ""
 
 
+def _page_preview(app, pagename: str) -> dict | None:
+    """The preview image a page's chapter chose (publish.show_chart(..., preview=True)), from its ledger;
+    a page without one (an appendix) shares the front page's."""
+    ledgers = Path(app.srcdir) / "_build" / "generated" / "ledger"
+    for page in (pagename, "index"):
+        ledger = ledgers / (page.replace("/", "__") + ".json")
+        if ledger.is_file():
+            preview = json.loads(ledger.read_text(encoding="utf-8")).get("preview")
+            if preview:
+                return preview
+    return None
+
+
 def _describe_page(app, pagename, templatename, context, doctree):
-    """A meta description and the preview card's description, from the page's opening paragraph."""
+    """A meta description and the preview card's description, from the page's opening paragraph; the
+    preview card's image, the page's own headline chart where it has one."""
     if doctree is None:
         return
     description = page_description(doctree)
+    meta = dict(context.get("meta") or {})
+    preview = _page_preview(app, pagename)
+    if preview:
+        meta.update({"og:image": preview["image"], "og:image:alt": preview["alt"]})
+    context["meta"] = meta
     if description:
-        context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+        context["meta"] = {**meta, "og:description": description}
         context["metatags"] = (context.get("metatags") or "") + (
             f'<meta name="description" content="{html.escape(description, quote=True)}" />\n')
 
@@ -272,8 +293,8 @@ def _expected_generated(srcdir: Path) -> list[Path]:
         expected += [generated / "ledger" / (page.replace("/", "__") + ".json")
                      for page in GENERATED_BY_CHAPTERS[0].findall(code)]
         expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]
-        if "preview=True" in code:   # publish.show_chart writes the site's preview image
-            expected.append(generated / "social" / "og-image.png")
+        if "preview=True" in code:   # publish.show_chart writes the page's preview image
+            expected += [generated / "social" / preview_image(page) for page in GENERATED_BY_CHAPTERS[0].findall(code)]
     return expected
 
 

@@ -1,4 +1,5 @@
 """The built site: every page, no broken internal link, nothing fetched from another host."""
+import html as html_module
 import re
 from urllib.parse import urldefrag, urlparse
 
@@ -222,17 +223,36 @@ def test_the_site_keeps_the_full_data_dictionary(site):
 
 def test_every_page_has_a_description_a_preview_card_and_a_sitemap_entry(site):
     """Search results and shared links: a meta description from the page's opening prose, Open Graph tags
-    with the headline chart as image (shipped with the site), and the sitemap lists every page and no other."""
+    with the page's own headline chart as image (a chapter's; an appendix shows the front page's), shipped
+    with the site and described by that chart's description; the sitemap lists every page and no other."""
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("<loc>") == len(toc_pages())
-    assert (site / "og-image.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    images = set()
     for name in toc_pages():
         html = (site / f"{name}.html").read_text(encoding="utf-8")
         description = re.search(r'<meta name="description" content="([^"]*)"', html)
         assert description and 100 <= len(description.group(1)) <= 205, name
         assert not description.group(1).startswith(("Where Biren stands", "Data as of", "Sources")), name
-        assert re.search(r'<meta property="og:image" content="https?://[^"]+/og-image\.png"', html), name
+        image = re.search(r'<meta property="og:image" content="https?://[^"]+/(og/[a-z0-9_]+\.png)"', html)
+        owner = name if name.startswith(("index", "chapters/")) else "index"
+        assert image and image.group(1) == "og/" + owner.replace("/", "__") + ".png", name
+        assert (site / image.group(1)).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        alt = html_module.unescape(re.search(r'<meta property="og:image:alt" content="([^"]+)"', html).group(1))
+        charts_described = map(html_module.unescape, re.findall(r'class="vega-chart"[^>]*aria-label="([^"]+)"', (site / f"{owner}.html").read_text(encoding="utf-8")))
+        assert alt in charts_described, name
         assert f"/{name}.html</loc>" in sitemap, name
+        images.add(image.group(1))
+    assert len(images) == 6   # the front page and five chapters
+
+
+def test_the_build_knows_every_preview_image_the_chapters_write(site):
+    """A preview image is written as its chapter runs; the build lists them (to rerun a chapter whose image
+    is missing while the execution cache would skip it), and the list is what the site ships."""
+    from gpuipo.sphinx_ext import _expected_generated
+
+    social = ROOT / "_build" / "generated" / "social"
+    expected = {path.relative_to(social).as_posix() for path in _expected_generated(ROOT) if social in path.parents}
+    assert expected == {path.relative_to(site).as_posix() for path in (site / "og").glob("*.png")}
 
 
 def test_chinese_runs_carry_their_language(site):
