@@ -5,13 +5,11 @@ so a split never reads as a crash; offer prices are moved onto the same basis be
 """
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import pandas as pd
 
 from . import data, metrics, prices
-from .charts import ACCENT, MUTED, NARROW, PALETTE
+from .charts import ACCENT, MUTED, NARROW, PALETTE, subject_on_top
 from .deals import BIREN, LISTING_DAY, biren_close, cny_per
 from .facts import Fact, Facts, Text, marked, shown
 from .vocabulary import DATA_HORIZON
@@ -330,13 +328,10 @@ def event_chart(f: Facts):
                 axis=alt.Axis(values=list(range(-20, 21, 5)))),
         y=alt.Y("car:Q", title="Cumulative abnormal return", axis=alt.Axis(format="%")),
         color=alt.Color("company:N", title=None, sort=names, scale=alt.Scale(domain=names, range=[ACCENT, *PALETTE[1:4]])),
-        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("company:N", title=None), alt.Tooltip("t:Q", title="Day"),
-                 alt.Tooltip("car:Q", title="CAR", format="+.1%")]).transform_calculate(
-        weight=f"datum.company === {json.dumps(names[0])} ? 3.5 : 1.5")
-    # Biren is the subject: a heavier line, drawn again as the top layer so no peer's line crosses over it.
-    line = line + line.transform_filter(alt.datum.company == names[0])
+                 alt.Tooltip("car:Q", title="CAR", format="+.1%")])
     zero_rule = alt.Chart(pd.DataFrame({"t": [0]})).mark_rule(color="#444444", strokeDash=[4, 3]).encode(x="t:Q")
+    line = subject_on_top(line, "company", names[0])
     return (zero_rule + line).properties(title=alt.Title(
         "Lock-up expiries: the stock against the Hang Seng Index",
         subtitle="Sum of daily returns less the HSI's, from 20 trading days before the first free day"))

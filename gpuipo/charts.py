@@ -57,6 +57,20 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+SUBJECT_LINE, CONTEXT_LINE = 3.5, 1.5   # stroke widths (px) of the report's subject and of the others
+
+
+def subject_on_top(lines: alt.Chart, field: str, subject: str) -> alt.LayerChart:
+    """A line chart with one series per value of `field`, the `subject`'s line heavier and drawn again as
+    the top layer, so that no other line crosses over it. (`order` cannot do it: on a line mark it sorts
+    the points within each line.)"""
+    # Expressions, not field predicates: a field named in the spec would become a column of the chart's data table.
+    is_subject = f"datum[{json.dumps(field)}] === {json.dumps(subject)}"
+    weighted = lines.encode(strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None)).transform_calculate(
+        weight=f"{is_subject} ? {SUBJECT_LINE} : {CONTEXT_LINE}")
+    return weighted + weighted.transform_filter(is_subject)
+
+
 def spec_of(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict()
 

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from . import deals, metrics
-from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
+from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
 from .facts import Facts, Text, served_by, shown
 from .reading import fits
 from .vocabulary import TOLERANCES
@@ -200,11 +200,9 @@ def revenue_chart(f: Facts) -> alt.Chart:
         y=alt.Y("revenue_m:Q", title="Revenue (CNY m, log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("company:N", title=None, sort=companies,
                         scale=alt.Scale(domain=companies, range=[ACCENT, *others][:len(companies)])),
-        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("period:N"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f")],
-    ).transform_calculate(weight="datum.company_id === 'biren' ? 3.5 : 1.5")
-    # Biren drawn again as the top layer, so no peer's line crosses over it.
-    return (lines + lines.transform_filter(alt.datum.company_id == "biren")).properties(
+    )
+    return subject_on_top(lines, "company_id", "biren").properties(
         width=WIDTH - 160, title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
                                            subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
 

@@ -90,6 +90,17 @@ HINDSIGHT = "With hindsight"
 GENERATED = inputs.ROOT / "_build" / "generated"  # files the chapters write as they run
 
 
+def page_file(page: str) -> str:
+    """A page's name as a file name ("chapters/04_after_listing" → "chapters__04_after_listing"): its
+    ledger and its preview image are named so."""
+    return page.replace("/", "__")
+
+
+def ledger_path(generated, page: str):
+    """Where a page's ledger is, under a folder of generated files."""
+    return generated / "ledger" / (page_file(page) + ".json")
+
+
 class Chapter:
     """What a chapter has shown so far, its ledger: written to _build/generated/ledger/<page>.json as it
     grows (collected into key_figures.csv). Figures and tables are numbered by Sphinx, not here: each
@@ -109,7 +120,7 @@ class Chapter:
     def record(self):
         if not self.page:
             return
-        path = GENERATED / "ledger" / (self.page.replace("/", "__") + ".json")
+        path = ledger_path(GENERATED, self.page)
         path.parent.mkdir(parents=True, exist_ok=True)
         manifest = {"page": self.page, "chapter": self.label, "as_known_on": self.as_known_on,
                     "glued": self.glued, "shown": self.shown, "preview": self.preview}
@@ -245,7 +256,7 @@ class _MimeBundle:
 def preview_image(page: str) -> str:
     """Where a page's preview image (the picture a shared link shows) is, under the site's root; the
     build copies GENERATED/social there (html_extra_path). The front page's is the site's default."""
-    return "og/" + page.replace("/", "__") + ".png"
+    return "og/" + page_file(page) + ".png"
 
 
 def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None,
@@ -263,10 +274,10 @@ def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", 
     if preview:   # the image a link to this page shows when shared, described by the chart's description
         if not _chapter.page:
             raise ValueError("a preview image belongs to a page: start the chapter with publish.chapter(..., page=...)")
-        image = GENERATED / "social" / preview_image(_chapter.page)
-        image.parent.mkdir(parents=True, exist_ok=True)
-        image.write_bytes(base64.b64decode(bundle["image/png"]))
-        _chapter.preview = {"image": preview_image(_chapter.page), "alt": alt_text}
+        image = preview_image(_chapter.page)
+        (GENERATED / "social" / image).parent.mkdir(parents=True, exist_ok=True)
+        (GENERATED / "social" / image).write_bytes(base64.b64decode(bundle["image/png"]))
+        _chapter.preview = {"image": image, "alt": alt_text}
         _chapter.record()
     head = _caption(title, caption, served, marks_inside=LOW_GRADE_MARK in json.dumps(spec, ensure_ascii=False))
     if name is None:

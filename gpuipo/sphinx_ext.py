@@ -37,7 +37,7 @@ from . import data, inputs
 from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
 from .build import PDF_NAME, shipped_pdf
 from .icon_font import subset_icon_fonts
-from .publish import preview_image
+from .publish import ledger_path, preview_image
 
 FINGERPRINT_FILE = "gpuipo-inputs.sha256"
 logger = logging.getLogger(__name__)
@@ -117,9 +117,8 @@ def page_description(doctree) -> str:
 def _page_preview(app, pagename: str) -> dict | None:
     """The preview image a page's chapter chose (publish.show_chart(..., preview=True)), from its ledger;
     a page without one (an appendix) shares the front page's."""
-    ledgers = Path(app.srcdir) / "_build" / "generated" / "ledger"
     for page in (pagename, "index"):
-        ledger = ledgers / (page.replace("/", "__") + ".json")
+        ledger = ledger_path(Path(app.srcdir) / "_build" / "generated", page)
         if ledger.is_file():
             preview = json.loads(ledger.read_text(encoding="utf-8")).get("preview")
             if preview:
@@ -133,13 +132,12 @@ def _describe_page(app, pagename, templatename, context, doctree):
     if doctree is None:
         return
     description = page_description(doctree)
-    meta = dict(context.get("meta") or {})
+    meta = context["meta"] = dict(context.get("meta") or {})
     preview = _page_preview(app, pagename)
     if preview:
         meta.update({"og:image": preview["image"], "og:image:alt": preview["alt"]})
-    context["meta"] = meta
     if description:
-        context["meta"] = {**meta, "og:description": description}
+        meta["og:description"] = description
         context["metatags"] = (context.get("metatags") or "") + (
             f'<meta name="description" content="{html.escape(description, quote=True)}" />\n')
 
@@ -290,11 +288,11 @@ def _expected_generated(srcdir: Path) -> list[Path]:
         if "_build" in notebook.parts:
             continue
         code = inputs.cells_text(notebook, "code")
-        expected += [generated / "ledger" / (page.replace("/", "__") + ".json")
-                     for page in GENERATED_BY_CHAPTERS[0].findall(code)]
+        pages = GENERATED_BY_CHAPTERS[0].findall(code)
+        expected += [ledger_path(generated, page) for page in pages]
         expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]
         if "preview=True" in code:   # publish.show_chart writes the page's preview image
-            expected += [generated / "social" / preview_image(page) for page in GENERATED_BY_CHAPTERS[0].findall(code)]
+            expected += [generated / "social" / preview_image(page) for page in pages]
     return expected
 
 
@@ -399,12 +397,12 @@ class KeepHeadingsWithTables(SphinxPostTransform):
                                       nodes.raw("", f"\\needspace{{{lines}\\baselineskip}}\n", format="latex"))
 
 
+SILENT = (nodes.title, nodes.target, nodes.comment, nodes.raw)   # a heading's own title, and what prints nothing
+
+
 def _first_content(node):
     """A node's first child that prints something (its title aside)."""
-    for child in node.children:
-        if not isinstance(child, (nodes.title, nodes.target, nodes.comment, nodes.raw)):
-            return child
-    return None
+    return next((child for child in node.children if not isinstance(child, SILENT)), None)
 
 
 def _headings_above_table(section) -> int:
@@ -422,7 +420,7 @@ def _headings_above_table(section) -> int:
             headings += 1
         elif isinstance(node, nodes.container):   # notebook cells and their outputs
             pending.extend(reversed(node.children))
-        elif not isinstance(node, (nodes.title, nodes.target, nodes.comment, nodes.raw)):
+        elif not isinstance(node, SILENT):
             return 0
     return 0
 
