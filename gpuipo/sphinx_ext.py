@@ -126,6 +126,12 @@ def _page_preview(app, pagename: str) -> dict | None:
     return None
 
 
+def _as_attribute_text(words: str) -> str:
+    """Text for sphinxext-opengraph, which writes it into an attribute escaping only the double quote: a
+    page's opening words can hold data text, so &, < and > are escaped here (the quote is left to it)."""
+    return html.escape(words, quote=False)
+
+
 def _describe_page(app, pagename, templatename, context, doctree):
     """A meta description and the preview card's description, from the page's opening paragraph; the
     preview card's image, the page's own headline chart where it has one."""
@@ -135,9 +141,9 @@ def _describe_page(app, pagename, templatename, context, doctree):
     meta = context["meta"] = dict(context.get("meta") or {})
     preview = _page_preview(app, pagename)
     if preview:
-        meta.update({"og:image": preview["image"], "og:image:alt": preview["alt"]})
+        meta.update({"og:image": preview["image"], "og:image:alt": _as_attribute_text(preview["alt"])})
     if description:
-        meta["og:description"] = description
+        meta["og:description"] = _as_attribute_text(description)
         context["metatags"] = (context.get("metatags") or "") + (
             f'<meta name="description" content="{html.escape(description, quote=True)}" />\n')
 

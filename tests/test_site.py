@@ -265,3 +265,23 @@ def test_chinese_runs_carry_their_language(site):
     text_runs = re.findall(r">([^<]*[\u4e00-\u9fff][^<]*)<", body)
     assert spans and all(re.fullmatch(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+", s) for s in spans)
     assert all(run in spans for run in text_runs), [r for r in text_runs if r not in spans][:5]
+
+
+def test_preview_card_text_reaches_its_attribute_as_text():
+    """sphinxext-opengraph escapes only the double quote of what it writes into a meta tag's content; a
+    page's opening words (data text among them) are escaped before, so the attribute reads back as written."""
+    from html.parser import HTMLParser
+
+    from sphinxext.opengraph import make_tag
+
+    from gpuipo.sphinx_ext import _as_attribute_text
+
+    hostile = 'Biren "壁仞" <script>alert(1)</script> & R&amp;D > 0'
+    read = []
+
+    class Meta(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            read.append(dict(attrs).get("content"))
+
+    Meta().feed(make_tag("og:description", _as_attribute_text(hostile)))
+    assert read == [hostile]
