@@ -20,6 +20,8 @@ def check_data(data_dir=DATA_DIR) -> int:
         return 1
     rows = sum(len(table.raw) for table in package.tables.values())
     print(f"data package OK: {len(package.tables)} tables, {rows} rows valid in {time.perf_counter() - started:.2f} s")
+    for note in package.notes:
+        print(f"note: {note}")
     return 0
 
 

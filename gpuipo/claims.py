@@ -218,7 +218,7 @@ def catl_listing_date(f):
 
 
 def biren_first_hk_gpu(f):
-    gpu = f.rows("companies", exchange="HKEX", where=lambda t: t["segment"].str.contains("GPU"))["company_id"]
+    gpu = f.rows("companies", exchange="HKEX", category="gpu")["company_id"]
     offerings = f.rows("offerings", company_id=list(gpu), kind="ipo")
     dates = f.rows("offering_dates", event="listing", offering_id=list(offerings["offering_id"]))
     listings = dates.merge(offerings[["offering_id", "company_id"]], on="offering_id").sort_values("date")

@@ -96,7 +96,7 @@ def basket_valuation(f: Facts, points) -> list[dict]:
         revenue = f.fin(company, "FY2024", "revenue", currency="CNY")
         rows.append({
             "company_id": company, "company": f.name(company), "date": pd.Timestamp(day),
-            "group": PEER_GROUP if company in ("cambricon", "hygon") else GPU_GROUP,
+            "group": GPU_GROUP if f.company(company)["category"] == "gpu" else PEER_GROUP,
             "mcap_bn": mcap / 1e3, "revenue_fy2024_m": revenue,
             "ps": metrics.price_to_sales(mcap, revenue),
         })

@@ -24,7 +24,7 @@ from IPython.display import Markdown, display
 from . import charts, inputs
 from .facts import Facts, low_authority, served_by
 from .schema import KEY_PATTERN
-from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, LOW_GRADE_MARK
+from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, LOW_GRADE_MARK, PRINT_LINE
 
 # CommonMark makes any ASCII punctuation character literal when a backslash precedes it, and every
 # MyST construct (roles, directives, targets, HTML, links, emphasis, tables) starts with one.
@@ -255,7 +255,8 @@ class _MimeBundle:
 
 def preview_image(page: str) -> str:
     """Where a page's preview image (the picture a shared link shows) is, under the site's root; the
-    build copies GENERATED/social there (html_extra_path). The front page's is the site's default."""
+    build copies each page's, as its ledger names it, from GENERATED/social. The front page's is the site's
+    default."""
     return "og/" + page_file(page) + ".png"
 
 
@@ -304,7 +305,6 @@ def markdown_table(frame: pd.DataFrame) -> str:
 LONG_TABLE_ROWS = 15    # from this many rows a table is set as a longtable in print,
 LONG_TABLE_LINES = 15   # and from this many printed lines: a taller table than that may not fit under a
                         # figure LaTeX has already put at the top of the next page, and only a longtable breaks
-PRINT_LINE = 100        # characters in a line of the text width
 
 
 def show_table(table, facts=None, *, title: str = "", caption: str = "", name: str | None = None) -> None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from .vocabulary import (DATA_HORIZON, KIND_GRADES, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES, PERIOD_END,
-                         SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
+                         SCALE_CHECKED, SCALE_JUMP, SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
 
 # Financial metrics that cannot be negative; profit lines are signed.
 NON_NEGATIVE_METRICS = {
@@ -74,6 +74,46 @@ def one_unit_kind_per_series(rows):
             yield i, "unit", (f"{'/'.join(series)} is {kind[0]} {kind[1] or ''}".rstrip() +
                               f" here but {unit} {currency or ''}".rstrip() + f" in row {j + 1}: one series, one kind of unit")
         first.setdefault(series, (i, kind))
+
+
+def _scale(unit: str) -> float:
+    return UNITS.get(unit, ("", None))[1] or 1.0
+
+
+def one_scale_per_series(series, order, amount, column="value", when=None):
+    """Adjacent observations of one series (a company's metric, a stock's closes) that differ a hundredfold
+    or more look like a unit typed wrong (thousand for million): refused unless the later row's note
+    begins with SCALE_CHECKED and says why. `series(row)` names the series, `order(row)` sorts it (and says
+    when it is, unless `when(row)` does) and `amount(row)` is the value on one scale."""
+    when = when or order
+
+    def rule(rows):
+        by_series = defaultdict(list)
+        for i, row in enumerate(rows):
+            value = amount(row)
+            if value:
+                by_series[series(row)].append((order(row), i, value))
+        for observations in by_series.values():
+            observations.sort()
+            for (_, j, before), (_, i, after) in zip(observations, observations[1:]):
+                ratio = max(after / before, before / after) if after * before > 0 else 1
+                if ratio >= SCALE_JUMP and not rows[i].get("note", "").startswith(SCALE_CHECKED):
+                    unit_changed = "unit" in rows[i] and rows[i]["unit"] != rows[j]["unit"]
+                    yield i, "unit" if unit_changed else column, (
+                        f"{'/'.join(series(rows[i]))} for {when(rows[i])} is {ratio:,.0f} times "
+                        f"{'larger' if abs(after) > abs(before) else 'smaller'} than for {when(rows[j])} (row {j + 1}), "
+                        f"the observation before it: that looks like a unit typed wrong; if it is real, begin the "
+                        f"note with '{SCALE_CHECKED}' and say why")
+    return rule
+
+
+def _period_end(row):
+    return PERIOD_END[row["period"]]
+
+
+def _amount(row):
+    """A reported value on one scale: amounts in units of currency, shares in shares, others as they are."""
+    return float(row["value"]) * _scale(row["unit"])
 
 
 def above_zero(*columns):
@@ -286,19 +326,29 @@ def offer_price_within_range(tables):
 
 ROW_RULES = {
     "sources": [source_has_address, dated_or_explained, grade_fits_kind],
-    "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series],
-    "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series],
+    "financials": [currency_matches_unit, financials_signs, one_unit_kind_per_series,
+                   one_scale_per_series(lambda r: (r["company_id"], r["metric"]), _period_end, _amount,
+                                        when=lambda r: r["period"])],
+    "company_snapshots": [currency_matches_unit, snapshot_signs, one_unit_kind_per_series,
+                          one_scale_per_series(lambda r: (r["company_id"], r["metric"]), lambda r: r["as_of"], _amount)],
     "offering_terms": [currency_matches_unit, prices_above_zero],
-    "market_observations": [currency_matches_unit, above_zero("value")],
-    "index_levels": [above_zero("close")],
+    "market_observations": [currency_matches_unit, above_zero("value"),
+                            one_scale_per_series(lambda r: (r["company_id"], r["measure"], r["currency"]), lambda r: r["date"],
+                                                 _amount)],
+    "index_levels": [above_zero("close"), one_scale_per_series(lambda r: (r["index_id"],), lambda r: r["date"],
+                                                               lambda r: float(r["close"]), "close")],
     "southbound_flows": [currency_matches_unit],
     "hk_ipo_market": [currency_matches_unit],
     "largest_hk_ipos_2025": [currency_matches_unit],
     "listing_rules": [currency_matches_unit],
-    "fx_rates": [fx_distinct_currencies, above_zero("base_amount", "quote_amount")],
     "stock_daily": [above_zero("open", "high", "low", "close", "to_traded"), within_the_day_range, basis_states_its_factor,
-                    adjusted_rows_come_first],
-    "index_daily": [above_zero("open", "high", "low", "close"), within_the_day_range],
+                    adjusted_rows_come_first,
+                    one_scale_per_series(lambda r: (r["company_id"],), lambda r: r["date"], lambda r: float(r["close"]), "close")],
+    "index_daily": [above_zero("open", "high", "low", "close"), within_the_day_range,
+                    one_scale_per_series(lambda r: (r["index_id"],), lambda r: r["date"], lambda r: float(r["close"]), "close")],
+    "fx_rates": [fx_distinct_currencies, above_zero("base_amount", "quote_amount"),
+                 one_scale_per_series(lambda r: (r["base_currency"], r["quote_currency"]), lambda r: r["date"],
+                                      lambda r: float(r["quote_amount"]) / float(r["base_amount"]), "quote_amount")],
 }
 for _table in PERCENT_OF_WHOLE_TABLES:
     ROW_RULES[_table].append(percent_of_a_whole)

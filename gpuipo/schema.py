@@ -2,7 +2,7 @@
 contain. tools/write_datapackage.py writes it; the validator refuses a datapackage.json that differs,
 so a hand edit cannot drop a constraint unnoticed.
 """
-from .vocabulary import (CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
+from .vocabulary import (COMPANY_CATEGORIES, MOST_STATED_DECIMALS, CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
                          OTHER_UNITS, PERIODS, PRICE_BASES, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -53,8 +53,8 @@ RESOURCES = [
           "the document shows none.", required=False, pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
         f("undated_reason", "string", "Why the document has no day of publication (required then, and each row citing "
           "it gives its own known_from).", required=False),
-        f("url", "string", "Where to read it; blank only for the subject article, which has no stable "
-          "address.", required=False, pattern=URL_PATTERN),
+        dict(f("url", "string", "Where to read it; blank only for the subject article, which has no stable "
+               "address.", required=False, pattern=URL_PATTERN), format="uri"),
         f("kind", "string", "What the document is (not what it quotes).", enum=SOURCE_KINDS),
         f("grade", "string", "Authority grade, by what the document is: A primary; B named reputable press or broker; "
           "C aggregator, mirror, data vendor, minor site; D AI-written summary, content farm.", enum=list(GRADES)),
@@ -67,7 +67,10 @@ RESOURCES = [
         f("ticker", "string", "Exchange ticker; blank if not listed or not known.", required=False),
         f("exchange", "string", "Listing exchange.", required=False, enum=["HKEX", "SSE"]),
         f("board", "string", "Board (and listing chapter).", required=False),
-        f("segment", "string", "What the company makes."),
+        f("segment", "string", "What the company makes, in words (shown to readers; never read by the report's code)."),
+        f("category", "string", "What the company makes, coded (what the report's code selects companies by): "
+          + "; ".join(f"{code}: {meaning}" for code, meaning in COMPANY_CATEGORIES.items()) + ".",
+          enum=list(COMPANY_CATEGORIES)),
         SOURCE, KNOWN,
     ], ["company_id"], [source_fk()]),
     ("offerings", "Share offerings (IPOs and later placings).", [
@@ -261,7 +264,7 @@ RESOURCES = [
         f("excerpt_zh", "string", "A few characters of the article around the figure, to find it (not to republish)."),
         f("stated", "number", "The figure as the article prints it, in `stated_unit`.", required=False, unit="see `stated_unit`"),
         f("stated_decimals", "integer", "Decimals the article prints; sets the precision a match needs.",
-          required=False, minimum=0),
+          required=False, minimum=0, maximum=MOST_STATED_DECIMALS),
         f("stated_date", "date", "A date the claim states or is pinned to.", required=False),
         f("stated_unit", "string", "Unit of `stated`.", enum=[
             "per_share_cny", "times", "percent", "ten_thousand_cny", "hundred_million_cny", "trillion_hkd",

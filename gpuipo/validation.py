@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import rules, schema
+from . import printable, rules, schema
 from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, SCHEDULE_HORIZON
 
 DESCRIPTOR = "datapackage.json"
@@ -54,11 +54,31 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
+SHOWN_PER_RULE = 5   # problems listed for each file and rule; the rest are counted
+
+
+def rule_of(problem: Problem) -> str:
+    """A problem's rule: its message with the values it quotes left out ("'x' is not a number" and
+    "'y' is not a number" break one rule)."""
+    return re.sub(r"-?[0-9][0-9.,]*", "N", re.sub(r"'[^']*'", "'…'", problem.message))
+
+
 class DataValidationError(ValueError):
+    """Every problem found (in .problems); its message lists the first few of each file and rule, and
+    counts the rest, so that a file of a hundred thousand bad rows reads in a screen."""
+
     def __init__(self, problems):
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"data validation failed with {len(self.problems)} problem(s):\n{lines}")
+        shown, counts = [], {}
+        for problem in self.problems:
+            group = (problem.file, problem.column, rule_of(problem))
+            counts[group] = counts.get(group, 0) + 1
+            if counts[group] <= SHOWN_PER_RULE:
+                shown.append(f"  - {problem}")
+        more = [f"  - {file}" + (f", column '{column}'" if column else "") +
+                f": {count - SHOWN_PER_RULE} more like those above ({count} in all): {rule}"
+                for (file, column, rule), count in counts.items() if count > SHOWN_PER_RULE]
+        super().__init__(f"data validation failed with {len(self.problems)} problem(s):\n" + "\n".join(shown + more))
 
 
 @dataclass
@@ -76,6 +96,7 @@ class Table:
 class Package:
     descriptor: dict
     tables: dict[str, Table]
+    notes: list[str] = field(default_factory=list)   # checks that could not run here, and why
 
 
 def read_package(data_dir: Path | str) -> Package:
@@ -95,10 +116,11 @@ def read_package(data_dir: Path | str) -> Package:
     problems = _key_problems(descriptor, tables)
     if problems:
         raise DataValidationError(problems)
-    problems = _rule_problems(tables) + _required_fact_problems(tables) + _unused_source_problems(tables)
+    glyphs, notes = _glyph_problems(tables)
+    problems = _rule_problems(tables) + _required_fact_problems(tables) + _unused_source_problems(tables) + glyphs
     if problems:
         raise DataValidationError(problems)
-    return Package(descriptor, tables)
+    return Package(descriptor, tables, notes)
 
 
 # --- stage 1: the package ------------------------------------------------------------------------
@@ -120,6 +142,10 @@ def _package_problems(directory: Path, descriptor: dict) -> list[Problem]:
                                     "(then run python tools/write_datapackage.py) or remove it"))
         elif not entry.is_file():
             problems.append(Problem(f"{name}/{entry.name}", None, None, "is not a regular file"))
+        elif entry.stat().st_nlink > 1:
+            problems.append(Problem(f"{name}/{entry.name}", None, None,
+                                    f"has {entry.stat().st_nlink} hard links; data files must be files of their own "
+                                    "(a hard link could pull any file on the machine into the build): copy it instead"))
     for path in sorted(listed):
         if not (directory / path).exists() and not (directory / path).is_symlink():
             problems.append(Problem(f"{name}/{path}", None, None, "is missing" + (
@@ -174,6 +200,12 @@ def _read_table(directory: Path, resource: dict) -> tuple[Table, list[Problem]]:
             records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as error:
+        opened = unclosed_quote(text)
+        if opened:
+            line, cell = opened
+            return table, [Problem(file, len(records) or None, names[cell] if 0 < len(records) and cell < len(names) else None,
+                                   "a quoted cell opens here and is never closed: add the closing quote "
+                                   '(a quote inside a cell is written twice, "")', line=line)]
         return table, [Problem(file, None, None, f"is not valid CSV: {error}", line=reader.line_num)]
     header = records[0][1]
     problems = _header_problems(file, names, header)
@@ -199,6 +231,36 @@ def _read_table(directory: Path, resource: dict) -> tuple[Table, list[Problem]]:
         table.values.append(values)
         table.lines.append(line)
     return table, problems
+
+
+def unclosed_quote(text: str) -> tuple[int, int] | None:
+    """(line, cell index) where a quoted cell opens that never closes, or None. The csv module only
+    notices at the end of the file, which names the wrong row."""
+    line, cell, at_start, quoted, opened = 1, 0, True, False, None
+    index = 0
+    while index < len(text):
+        character = text[index]
+        if quoted:
+            if character == '"':
+                if text[index + 1:index + 2] == '"':
+                    index += 1
+                else:
+                    quoted = False
+            elif character == "\n":
+                line += 1
+        elif character == '"' and at_start:
+            quoted, opened = True, (line, cell)
+        elif character == ",":
+            cell, at_start = cell + 1, True
+            index += 1
+            continue
+        elif character == "\n":
+            line, cell, at_start = line + 1, 0, True
+            index += 1
+            continue
+        at_start = False
+        index += 1
+    return opened if quoted else None
 
 
 def _encoding_problem(file, names, content: bytes, error: UnicodeDecodeError) -> Problem:
@@ -233,7 +295,8 @@ def parse_cell(spec: dict, cell: str) -> tuple[object, str | None]:
         return None, "a required cell is empty" if constraints.get("required") else None
     kind = spec["type"]
     if kind == "string":
-        value, problem = cell, _formula_problem(cell)
+        # An address is printed with breaks allowed anywhere (xurl); other text breaks only at spaces.
+        value, problem = cell, _formula_problem(cell) or (None if spec.get("format") == "uri" else printable.too_long(cell))
     elif kind == "number":
         value, problem = _number(cell)
     elif kind == "integer":
@@ -361,6 +424,30 @@ def _rule_problems(tables: dict[str, Table]) -> list[Problem]:
             table = tables[name]
             problems.append(Problem(table.file, index + 1, column, message, line=table.lines[index]))
     return problems
+
+
+def _glyph_problems(tables: dict[str, Table]) -> tuple[list[Problem], list[str]]:
+    """Every text cell with a character the PDF's fonts cannot draw (gpuipo.printable). Where those fonts
+    are not installed (a machine that builds only the site) nothing can be checked, and a note says so."""
+    latin, chinese, fonts = printable.coverage()
+    if latin is None:
+        return [], [f"characters not checked against the PDF's fonts ({fonts}); `make pdf` needs them"]
+    texts = {name: [spec["name"] for spec in table.fields if spec["type"] == "string" and spec.get("format") != "uri"]
+             for name, table in tables.items()}
+    characters = set().union(*(raw[column] for name, table in tables.items() for raw in table.raw for column in texts[name]))
+    bad = set(printable.undrawable("".join(characters), latin, chinese))
+    if not bad:
+        return [], []
+    problems = []
+    for name, table in tables.items():
+        for index, raw in enumerate(table.raw):
+            for column in texts[name]:
+                for character in [c for c in raw[column] if c in bad][:1]:
+                    problems.append(Problem(table.file, index + 1, column,
+                                            f"U+{ord(character):04X} ({unicodedata.name(character, 'unnamed')}) has no glyph "
+                                            f"in the PDF's fonts ({fonts}): print would leave a blank; write it in words "
+                                            "or with another character", line=table.lines[index]))
+    return problems, []
 
 
 def required_facts() -> list[dict]:

@@ -39,6 +39,18 @@ MONEY_KINDS = {"price", "amount"}
 MONEY_UNITS = ["per_share", "thousand", "ten_thousand", "million", "hundred_million", "billion"]
 OTHER_UNITS = ["shares", "million_shares", "count", "times", "percent", "persons", "rank", "days", "months"]
 
+# What a company makes, coded: chapters select companies by this, never by the words of `segment`.
+COMPANY_CATEGORIES = {
+    "gpu": "general-purpose GPUs (GPGPUs)",
+    "ai-accelerator": "AI accelerator chips other than GPUs (ASICs and the like)",
+    "cpu": "CPUs, with or without accelerators",
+    "ai-model": "AI models (large language models)",
+    "photonics": "photonic computing and optical interconnect",
+    "batteries": "batteries",
+}
+# The article prints at most two decimals; more than this is a typo (and 10**-400 is zero, which would divide).
+MOST_STATED_DECIMALS = 6
+
 CURRENCIES = ["CNY", "HKD", "USD"]
 FX_CURRENCIES = ["CNY", "CNH", "HKD", "USD"]
 RELIABILITY = ["corroborated", "single-source", "low-authority"]
@@ -77,6 +89,17 @@ KIND_GRADES = {
 LOW_GRADES = {"C", "D"}
 STRONG_GRADES = {"A", "B"}
 LOW_GRADE_MARK = "◇"
+
+# Adjacent observations of one series this many times apart are refused as a likely unit typo (thousand
+# for million), unless the later row's note begins with SCALE_CHECKED and explains the jump.
+SCALE_JUMP = 100
+SCALE_CHECKED = "Scale checked:"
+
+# A run of Chinese characters and their punctuation: marked lang="zh-Hans" on the site, set in the Chinese
+# faces in print, where a line may break between any two of them.
+CHINESE_RUN = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+# Characters in a printed line of the PDF's text width: a longer word cannot be broken, so it is refused.
+PRINT_LINE = 100
 
 # A specialist publisher is an authority only on its speciality: an index publisher's document
 # cannot be the source of a company's revenue, nor the article under review the source of a fact.

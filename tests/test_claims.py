@@ -190,13 +190,23 @@ def test_a_counter_example_flips_a_superlative(data_copy):
 
     assert audit_of(data_copy).loc["C03-12", "verdict"] == "not yet sourced"
     append("companies", {"company_id": "earlier-gpu", "name_en": "Earlier GPU", "name_zh": "早先", "exchange": "HKEX",
-                         "board": "Main Board", "segment": "GPU maker", "source_id": "hkex-biren-allotment"})
+                         "board": "Main Board", "segment": "GPU maker", "category": "gpu", "source_id": "hkex-biren-allotment"})
     append("offerings", {"offering_id": "earlier-gpu-hk-ipo", "company_id": "earlier-gpu", "kind": "ipo",
                          "exchange": "HKEX", "currency": "HKD", "source_id": "hkex-biren-allotment"})
     append("offering_dates", {"offering_id": "earlier-gpu-hk-ipo", "event": "listing", "date": "2025-11-03",
                               "source_id": "hkex-biren-allotment"})
     judged = audit_of(data_copy).loc["C03-12"]
     assert judged["verdict"] == "contradicted" and judged["recomputed"] == "2"
+
+
+def test_no_verdict_rests_on_the_words_of_a_text_column(data_copy, audit):
+    """Chapters select companies by the coded category, never by the words describing them: reword every
+    company's segment (none says GPU any more) and every verdict and recomputed value stays as it was."""
+    for row in range(1, len(read_rows(data_copy / "companies.csv"))):
+        set_cell(data_copy, "companies", row, "segment", "chips")
+    reworded = audit_of(data_copy)
+    committed = audit.set_index("claim_id")
+    pd.testing.assert_frame_equal(reworded[["verdict", "recomputed"]], committed[["verdict", "recomputed"]])
 
 
 def test_without_the_counter_example_the_superlative_is_not_yet_sourced(data_copy):
