@@ -4,17 +4,26 @@
     python -m gpuipo build pdf    # what `make pdf` runs
 
 - The site is built aside, in _build/stage, from an empty output folder (so outputs no longer
-  produced disappear), and replaces _build/html only when the whole build succeeded and the inputs
-  did not change while it ran. A failed build leaves the published site as it was.
-- The PDF records the fingerprint of the inputs it was built from; the site ships it, and links it,
-  only when that fingerprint is the site's own (see sphinx_ext).
+  produced disappear), and replaces _build/html only when the whole build succeeded, the inputs
+  did not change while it ran, and the staged site holds nothing but what this build wrote (the
+  record sphinx_ext keeps). A failed build leaves the published site as it was.
+- The published site is sealed (gpuipo.seals): "up to date" means built from the current inputs
+  and unchanged since, so a file deleted from, added to or edited in _build/html is put right by
+  the next build.
+- The PDF records the fingerprint of the inputs it was built from and its own hash; the site ships
+  it, and links it, only when both hold (see sphinx_ext).
+- A build folder that cannot be written (read-only, full, not a folder) stops the build with one
+  line naming it and the cause.
 - One build at a time per checkout: a second one waits for the first (GPUIPO_LOCK_TIMEOUT seconds,
   default 3600), saying so, then stops with a clear message.
 - Ctrl-C (or SIGTERM) stops Jupyter Book, Sphinx and the notebook kernels, and publishes nothing.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -24,31 +33,50 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import inputs
+from . import inputs, seals
 
 ROOT = inputs.ROOT
 BUILD = ROOT / "_build"
 SITE = BUILD / "html"
 STAGE = BUILD / "stage"
 STAGED_SITE = STAGE / "_build" / "html"
+WRITTEN_RECORD = "site-written.json"   # beside the staged site: what the build wrote into it (sphinx_ext)
 PDF_NAME = "china-gpu-ipo-report.pdf"
 PDF = BUILD / PDF_NAME
 PDF_INPUTS = BUILD / f"{PDF_NAME}.inputs"
 PDF_BUILD = BUILD / "pdf"
 LATEX_DIR = PDF_BUILD / "_build" / "latex"
-SITE_STAMP = ".gpuipo-inputs"
+SITE_SEAL = BUILD / "html.seal.json"   # beside the site, not in it: the site holds only what readers get
 LOCK = BUILD / ".build.lock"
+# Room a build needs in _build (a site is about 10 MB, its stage and state 30 MB, the PDF's LaTeX more).
+NEEDED_BYTES = 200 * 2**20
 
 
 class BuildStopped(Exception):
     pass
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pdf_record(root: Path, fingerprint: str) -> str:
+    """What the PDF build records beside the PDF: the inputs it was built from, and the PDF's own hash."""
+    return json.dumps({"inputs": fingerprint, "sha256": _sha256(root / "_build" / PDF_NAME)})
+
+
 def shipped_pdf(root: Path = ROOT) -> Path | None:
-    """The PDF, if it was built from exactly the inputs the site is being built from."""
+    """The PDF, if it was built from exactly the inputs the site is being built from and is the very
+    file that build wrote."""
     pdf, recorded = root / "_build" / PDF_NAME, root / "_build" / f"{PDF_NAME}.inputs"
-    if pdf.is_file() and recorded.is_file() and recorded.read_text(encoding="utf-8") == inputs.book(root):
-        return pdf
+    if not (pdf.is_file() and recorded.is_file()):
+        return None
+    try:
+        record = json.loads(recorded.read_text(encoding="utf-8"))
+        if record == json.loads(pdf_record(root, inputs.book(root))):
+            return pdf
+    except (ValueError, OSError):
+        pass
     return None
 
 
@@ -118,28 +146,49 @@ def _jupyter_book() -> str:
 
 def _site_stamp() -> str:
     pdf = shipped_pdf()
-    return inputs.book() + (f" pdf:{inputs.fingerprint([pdf.relative_to(ROOT)])}" if pdf else " no-pdf")
+    return inputs.book() + (f" pdf:{_sha256(pdf)}" if pdf else " no-pdf")
+
+
+def foreign_files(site: Path, written: set[str]) -> list[str]:
+    """Files in a built site that the build did not write. Only _static/ is copied whole, from the
+    project's _static and the theme's and extensions' own folders, never from a build folder (sphinx_ext
+    refuses that)."""
+    return sorted(path for path in seals.contents(site) if not path.startswith("_static/") and path not in written)
 
 
 def build_site() -> None:
     stamp = _site_stamp()
-    published = SITE / SITE_STAMP
-    if published.is_file() and published.read_text(encoding="utf-8") == stamp:
-        print("The site in _build/html is up to date with its inputs.")
-        return
+    if SITE.is_dir():
+        reason = seals.broken(SITE, stamp, SITE_SEAL)
+        if reason is None:
+            print("The site in _build/html is up to date with its inputs.")
+            return
+        if reason != "it was built from other inputs":
+            print(f"The site in _build/html is not as the last build published it ({reason}): building it again.")
     shutil.rmtree(STAGED_SITE, ignore_errors=True)
+    record = STAGED_SITE.parent / WRITTEN_RECORD
+    record.unlink(missing_ok=True)
     code = run([_jupyter_book(), "build", str(ROOT), "--path-output", str(STAGE), "-W", "-n", "--keep-going"])
     if code != 0:
-        raise BuildStopped(f"the site build failed (exit {code}); _build/html still holds the last good site")
+        raise BuildStopped(output_problem(STAGE) or
+                           f"the site build failed (exit {code}); _build/html still holds the last good site")
     if _site_stamp() != stamp:
         raise BuildStopped("the inputs changed while the site was building; nothing was published: build again")
-    (STAGED_SITE / SITE_STAMP).write_text(stamp, encoding="utf-8")
+    foreign = foreign_files(STAGED_SITE, set(json.loads(record.read_text(encoding="utf-8"))))
+    if foreign:
+        raise BuildStopped(f"the staged site holds {len(foreign)} file(s) this build did not write "
+                           f"({', '.join(foreign[:5])}); nothing was published")
+    manifest = seals.contents(STAGED_SITE)
     previous = BUILD / "html.previous"
     shutil.rmtree(previous, ignore_errors=True)
+    SITE_SEAL.unlink(missing_ok=True)
     if SITE.exists():
         SITE.rename(previous)
     STAGED_SITE.rename(SITE)
     shutil.rmtree(previous, ignore_errors=True)
+    if seals.seal(SITE, stamp, SITE_SEAL) != manifest:
+        SITE_SEAL.unlink()
+        raise BuildStopped("the site changed while it was being published; build again")
     print(f"Site: {SITE.relative_to(ROOT)}/index.html" + (" (with the PDF)" if shipped_pdf() else ""))
 
 
@@ -148,7 +197,7 @@ def build_pdf() -> None:
     shutil.rmtree(PDF_BUILD, ignore_errors=True)
     code = run([_jupyter_book(), "build", str(ROOT), "--builder", "pdflatex", "--path-output", str(PDF_BUILD)])
     if code != 0:
-        raise BuildStopped(f"the PDF build failed (exit {code})")
+        raise BuildStopped(output_problem(PDF_BUILD) or f"the PDF build failed (exit {code})")
     # XeLaTeX exits 0 when it drops glyphs, so the log is read for them.
     missing = sorted({line.strip() for log in LATEX_DIR.glob("*.log")
                       for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -159,9 +208,50 @@ def build_pdf() -> None:
         raise BuildStopped("the inputs changed while the PDF was building; it was not kept: build again")
     staged = PDF.with_suffix(".pdf.partial")
     shutil.copyfile(LATEX_DIR / PDF_NAME, staged)
+    PDF_INPUTS.unlink(missing_ok=True)
     staged.replace(PDF)
-    PDF_INPUTS.write_text(fingerprint, encoding="utf-8")
+    PDF_INPUTS.write_text(pdf_record(ROOT, fingerprint), encoding="utf-8")
     print(f"PDF: {PDF.relative_to(ROOT)}")
+
+
+def output_problem(folder: Path) -> str | None:
+    """Why a build cannot write into `folder` (the nearest existing folder on its path), or None."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    where = existing.relative_to(ROOT) if existing.is_relative_to(ROOT) else existing
+    if not existing.is_dir():
+        return f"cannot write to {where}: it is not a folder"
+    probe = existing / f".gpuipo-write-test-{os.getpid()}"
+    try:
+        with probe.open("wb") as handle:
+            handle.write(b"\0" * 2**16)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        return f"cannot write to {where}: {_cause(error)}"
+    finally:
+        try:
+            probe.unlink(missing_ok=True)
+        except OSError:
+            pass
+    free = shutil.disk_usage(existing).free
+    if free < NEEDED_BYTES:
+        return (f"cannot write to {where}: {free / 2**20:.0f} MB free on its disk, and a build needs about "
+                f"{NEEDED_BYTES / 2**20:.0f} MB")
+    return None
+
+
+def _cause(error: OSError) -> str:
+    return {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only"}.get(
+        error.errno, error.strerror or str(error))
+
+
+def _write_failure(error: OSError) -> str:
+    where = Path(error.filename) if error.filename else BUILD
+    if where.is_relative_to(ROOT):
+        where = where.relative_to(ROOT)
+    return f"cannot write to {where}: {_cause(error)}"
 
 
 def main(target: str) -> int:
@@ -172,6 +262,9 @@ def main(target: str) -> int:
         print("usage: python -m gpuipo build site|pdf", file=sys.stderr)
         return 2
     try:
+        problem = output_problem(BUILD)
+        if problem:
+            raise BuildStopped(problem)
         with build_lock():
             read_package(ROOT / "data")
             for step in steps[target]:
@@ -185,4 +278,7 @@ def main(target: str) -> int:
     except KeyboardInterrupt:
         print("Build stopped: interrupted before it started building; nothing was published", file=sys.stderr)
         return 130
+    except OSError as error:   # the build's own folders: the lock, the stage, the swap
+        print(f"Build stopped: {_write_failure(error)}; nothing was published", file=sys.stderr)
+        return 1
     return 0

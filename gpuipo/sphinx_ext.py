@@ -18,6 +18,7 @@ computes no figure of the report.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -33,13 +34,13 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import data, inputs
+from . import data, inputs, seals
 from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
-from .build import PDF_NAME, shipped_pdf
+from .build import PDF_NAME, WRITTEN_RECORD, shipped_pdf
 from .icon_font import subset_icon_fonts
 from .publish import ledger_path, preview_image
+from .vocabulary import CHINESE_RUN
 
-FINGERPRINT_FILE = "gpuipo-inputs.sha256"
 logger = logging.getLogger(__name__)
 
 
@@ -114,16 +115,19 @@ def page_description(doctree) -> str:
     return ""
 
 
+def _own_preview(app, page: str) -> dict | None:
+    """The preview image a page's chapter chose (publish.show_chart(..., preview=True)), from its ledger."""
+    ledger = ledger_path(Path(app.srcdir) / "_build" / "generated", page)
+    preview = json.loads(ledger.read_text(encoding="utf-8")).get("preview") if ledger.is_file() else None
+    if preview and preview.get("image") != preview_image(page):
+        raise ExtensionError(f"the ledger of {page} names the preview image {preview.get('image')!r}, "
+                             f"not {preview_image(page)!r}")
+    return preview
+
+
 def _page_preview(app, pagename: str) -> dict | None:
-    """The preview image a page's chapter chose (publish.show_chart(..., preview=True)), from its ledger;
-    a page without one (an appendix) shares the front page's."""
-    for page in (pagename, "index"):
-        ledger = ledger_path(Path(app.srcdir) / "_build" / "generated", page)
-        if ledger.is_file():
-            preview = json.loads(ledger.read_text(encoding="utf-8")).get("preview")
-            if preview:
-                return preview
-    return None
+    """A page's preview image: its own, or (an appendix) the front page's."""
+    return _own_preview(app, pagename) or _own_preview(app, "index")
 
 
 def _as_attribute_text(words: str) -> str:
@@ -203,13 +207,11 @@ def _subset_icon_fonts(app, exception):
 
 def _base_url(app, config):
     """The address the site is served from (GPUIPO_BASE_URL overrides _config.yml), for the sitemap, the
-    canonical links and the preview cards; and the folder of the preview image, which must exist."""
+    canonical links and the preview cards."""
     url = os.environ.get("GPUIPO_BASE_URL", "").strip() or config.html_baseurl
     if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
         raise ExtensionError(f"GPUIPO_BASE_URL must be an http(s) address, not {url!r}")
     config.html_baseurl = config.ogp_site_url = url.rstrip("/") + "/"
-    for folder in config.html_extra_path:
-        (Path(app.srcdir) / folder).mkdir(parents=True, exist_ok=True)
 
 
 def _deferred_scripts_only(app, config):
@@ -239,67 +241,64 @@ def _execution_cache(app, config) -> Path:
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
 
 
-def cache_damage(cache: Path) -> str | None:
-    """Why the execution cache cannot be trusted, or None. Reads the database and every stored notebook."""
-    if not cache.exists():
-        return None
-    try:
-        database = cache / "global.db"
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            return f"integrity check: {result}"
-        from jupyter_cache import get_cache
-
-        store = get_cache(cache)
-        for record in store.list_cache_records():
-            store.get_cache_bundle(record.pk)
-    except Exception as error:  # noqa: BLE001 — any failure to read means the cache is unusable
-        return f"{type(error).__name__}: {error}"
-    return None
+def database_digest(database: Path) -> str:
+    """What jupyter-cache's database holds, less the time each record was last read (which every build
+    rewrites): the notebooks cached and their keys. Reading it checks the whole file; damage raises."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        check = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"integrity check: {check}")
+        for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")') if row[1] != "accessed"]
+            selected = ", ".join(f'"{c}"' for c in columns)
+            for row in connection.execute(f'SELECT {selected} FROM "{table}" ORDER BY 1'):
+                digest.update(repr((table, row)).encode())
+    return digest.hexdigest()
 
 
-def _drop_damaged_or_stale_cache(app, config):
-    cache = _execution_cache(app, config)
-    damage = cache_damage(cache)
-    if damage:
-        # Not a Sphinx warning: -W would turn it into an error, and the build recovers by itself.
-        logger.info(f"warning: the execution cache {cache} is damaged ({damage}); discarded it, "
-                    "so every notebook runs again", color="red")
-        shutil.rmtree(cache, ignore_errors=True)
-    # Two stamps: one beside the execution cache (shared by the site and the PDF builds), one in
-    # this build's doctree folder (its parsed pages).
+CACHE_DIGESTS = {"global.db": database_digest}
+
+
+def build_state(app) -> dict[str, Path]:
+    """The folders one build fills and the next reuses: the execution cache and the files the chapters
+    write as they run (shared by the site and the PDF builds), and this build's parsed pages and executed
+    notebooks. They hold one state: trusted together, or emptied together (so every chapter runs and every
+    page is parsed again, and the chapters fill their folder anew)."""
+    return {"execution cache": _execution_cache(app, app.config),
+            "generated files": Path(app.srcdir) / "_build" / "generated",
+            "parsed pages": Path(app.doctreedir),
+            "executed notebooks": Path(app.outdir).parent / "jupyter_execute"}
+
+
+def _digests(name: str) -> dict:
+    return CACHE_DIGESTS if name == "execution cache" else {}
+
+
+def _own_build_state(app, config):
+    """Reuse the build folders only as the last build sealed them, from the current inputs (gpuipo.seals)."""
     current = inputs.execution(Path(app.srcdir))
-    cache_stamp = cache / FINGERPRINT_FILE
-    if not cache_stamp.exists() or cache_stamp.read_text() != current:
-        shutil.rmtree(cache, ignore_errors=True)
-    missing = [path for path in _expected_generated(Path(app.srcdir)) if not path.exists()]
-    if missing:
-        logger.info(f"{len(missing)} generated file(s) missing ({missing[0].name}, ...): running every chapter again")
-        shutil.rmtree(cache, ignore_errors=True)
-    doctree_stamp = Path(app.doctreedir) / FINGERPRINT_FILE
-    app.gpuipo_inputs_changed = bool(missing) or not doctree_stamp.exists() or doctree_stamp.read_text() != current
+    folders = build_state(app)
+    reasons = {name: seals.broken(folder, current, digests=_digests(name)) for name, folder in folders.items()}
+    if any(reasons.values()):
+        for name, reason in reasons.items():
+            if reason and reason != "it was built from other inputs":
+                # Not a Sphinx warning: -W would turn it into an error, and the build recovers by itself.
+                logger.info(f"warning: the {name} ({folders[name]}) cannot be reused: {reason}; emptied it with the "
+                            "rest of the build's state, so every chapter runs again", color="red")
+        for folder in folders.values():
+            seals.empty(folder)
     app.gpuipo_fingerprint = current
 
 
+def _seal_build_state(app, exception):
+    if exception is None:
+        for name, folder in build_state(app).items():
+            folder.mkdir(parents=True, exist_ok=True)
+            seals.seal(folder, app.gpuipo_fingerprint, digests=_digests(name))
+
+
 PDF_MARKER = '<span class="pdf-download"></span>'
-GENERATED_BY_CHAPTERS = (re.compile(r'page="([^"]+)"'), re.compile(r'publish_csv\("([^"]+)"'))
-
-
-def _expected_generated(srcdir: Path) -> list[Path]:
-    """The files the chapters write as they run: their ledgers, the CSVs they publish, the preview image."""
-    generated = srcdir / "_build" / "generated"
-    expected = []
-    for notebook in sorted(srcdir.glob("*.ipynb")) + sorted(srcdir.glob("*/*.ipynb")):
-        if "_build" in notebook.parts:
-            continue
-        code = inputs.cells_text(notebook, "code")
-        pages = GENERATED_BY_CHAPTERS[0].findall(code)
-        expected += [ledger_path(generated, page) for page in pages]
-        expected += [generated / name for name in GENERATED_BY_CHAPTERS[1].findall(code)]
-        if "preview=True" in code:   # publish.show_chart writes the page's preview image
-            expected += [generated / "social" / preview_image(page) for page in pages]
-    return expected
 
 
 class KeyedPasteText(PasteTextRole):
@@ -474,7 +473,7 @@ class MarkChinese(SphinxPostTransform):
 
     default_priority = 950   # after every glued value is in place
     formats = ("html", "latex")
-    RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+    RUN = re.compile(CHINESE_RUN)
 
     def apply(self, **kwargs):
         for text in _prose_texts(self.document):
@@ -523,12 +522,6 @@ def figure_numbers(env) -> dict:
     return numbers
 
 
-def _reread_all(app, env, added, changed, removed):
-    if getattr(app, "gpuipo_inputs_changed", False):
-        return sorted(set(env.found_docs) - set(added) - set(changed))
-    return []
-
-
 def _link_pdf(app, pagename, templatename, context, doctree):
     if pagename == app.config.root_doc and "body" in context and shipped_pdf(Path(app.srcdir)):
         context["body"] = context["body"].replace(
@@ -540,13 +533,55 @@ def _ship_pdf(app, exception):
     pdf = shipped_pdf(Path(app.srcdir))
     if exception is None and app.builder.format == "html" and pdf:
         shutil.copyfile(pdf, Path(app.outdir) / PDF_NAME)
+        app.gpuipo_written.add(PDF_NAME)
 
 
-def _save_fingerprint(app, exception):
-    if exception is None:
-        for folder in (Path(app.doctreedir), _execution_cache(app, app.config)):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / FINGERPRINT_FILE).write_text(app.gpuipo_fingerprint)
+def _ship_preview_images(app, exception):
+    """Each page's preview image as its ledger names it, copied into the site one by one: a folder of the
+    build copied whole (html_extra_path) would ship whatever else lay in it."""
+    if exception is None and app.builder.format == "html":
+        for page in sorted(app.env.found_docs):
+            preview = _own_preview(app, page)
+            if preview:
+                target = Path(app.outdir) / preview["image"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(app.srcdir) / "_build" / "generated" / "social" / preview["image"], target)
+                app.gpuipo_written.add(preview["image"])
+
+
+# Written by Sphinx and sphinx-sitemap on every HTML build, besides the pages, downloads and images.
+SPHINX_FILES = (".buildinfo", "objects.inv", "searchindex.js", "sitemap.xml")
+
+
+def _no_build_folder_is_copied_whole(app):
+    """Sphinx copies the static and extra folders into the site whole: none may be a folder of the build,
+    where a file left behind (by anyone) would ship."""
+    if app.builder.format != "html":
+        return
+    build = (Path(app.srcdir) / "_build").resolve()
+    confdir = Path(app.confdir)
+    whole = [(confdir / folder).resolve() for folder in list(app.config.html_static_path) + list(app.config.html_extra_path)]
+    inside = [str(folder) for folder in whole if folder == build or build in folder.parents]
+    if inside:
+        raise ExtensionError(f"html_static_path/html_extra_path name build folders ({', '.join(inside)}), which Sphinx "
+                             "would copy into the site whole: ship generated files one by one")
+
+
+def _record_page(app, pagename, templatename, context, doctree):
+    app.gpuipo_written.add(Path(app.builder.get_outfilename(pagename)).relative_to(app.outdir).as_posix())
+    if context.get("sourcename") and app.config.html_copy_source:
+        app.gpuipo_written.add("_sources/" + context["sourcename"])
+
+
+def _write_record(app, exception):
+    """What this build wrote into the site, for gpuipo.build to check the staged site against before it
+    publishes it: a file it does not name came from somewhere else."""
+    if exception is None and app.builder.format == "html":
+        written = set(app.gpuipo_written) | set(SPHINX_FILES) | {"key_figures.csv", "key_figures.schema.json"}
+        written |= {"_downloads/" + destination for _docs, destination in app.env.dlfiles.values()}
+        written |= {"_images/" + name for name in app.builder.images.values()}
+        (Path(app.outdir).parent / WRITTEN_RECORD).write_text(json.dumps(sorted(written), indent=0) + "\n",
+                                                              encoding="utf-8")
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree):
@@ -570,6 +605,11 @@ def setup(app):
                  latex=(_visit_chinese_latex, _depart_chinese_latex), text=(_pass, _pass))
     app.add_post_transform(MarkChinese)
     app.connect("builder-inited", _require_static_files)
+    app.connect("builder-inited", _no_build_folder_is_copied_whole)
+    app.connect("builder-inited", lambda app: setattr(app, "gpuipo_written", set()))
+    app.connect("html-page-context", _record_page, priority=900)
+    app.connect("build-finished", _ship_preview_images)
+    app.connect("build-finished", _write_record, priority=950)   # after every other writer (sitemap: 500)
     app.connect("builder-inited", _register_template_filters)
     app.connect("build-finished", _ship_pdf)
     app.connect("build-finished", _write_key_figures)
@@ -582,7 +622,7 @@ def setup(app):
     app.connect("config-inited", _base_url)
     app.connect("config-inited", _write_bibliography, priority=400)
     app.connect("config-inited", _title_page, priority=420)
-    app.connect("config-inited", _drop_damaged_or_stale_cache, priority=450)
-    app.connect("env-get-outdated", _reread_all)
-    app.connect("build-finished", _save_fingerprint)
+    # Before anything is written to the build folders (the bibliography goes into the generated files).
+    app.connect("config-inited", _own_build_state, priority=390)
+    app.connect("build-finished", _seal_build_state, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

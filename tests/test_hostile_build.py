@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 import pytest
 
 from gpuipo import inputs
-from gpuipo.build import PDF_NAME
+from gpuipo import seals
+from gpuipo.build import PDF_NAME, pdf_record
 
 from .csvedit import find_row, set_cell
 from .serving import CHROMIUM, chromium, serve
@@ -282,7 +283,7 @@ def snapshot(site_dir: Path) -> dict:
 def test_a_pdf_from_the_same_inputs_is_shipped_and_linked(scratch, site):
     checkout, env, _ = scratch
     (checkout / "_build" / PDF_NAME).write_bytes(b"%PDF-1.4 current")
-    (checkout / "_build" / f"{PDF_NAME}.inputs").write_text(inputs.book(checkout), encoding="utf-8")
+    (checkout / "_build" / f"{PDF_NAME}.inputs").write_text(pdf_record(checkout, inputs.book(checkout)), encoding="utf-8")
     built = build_site(checkout, env)
     assert built.returncode == 0, built.stderr[-3000:]
     assert (site / PDF_NAME).read_bytes() == b"%PDF-1.4 current"
@@ -347,11 +348,11 @@ def test_a_second_build_waits_then_stops_with_a_message(scratch):
 def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, site):
     """Truncate the execution cache's database, start `make book`, interrupt it as a terminal would, build again."""
     checkout, env, _ = scratch
-    from gpuipo.sphinx_ext import cache_damage
+    from gpuipo.sphinx_ext import CACHE_DIGESTS
 
     database = checkout / "_build" / ".jupyter_cache" / "global.db"
     database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
-    assert cache_damage(database.parent) is not None
+    assert "cannot be read" in seals.broken(database.parent, inputs.execution(checkout), digests=CACHE_DIGESTS)
     before = snapshot(site)
     # Edit a chapter's prose: the chapter is read again and, with its cached outputs gone, executed.
     chapter = checkout / "chapters" / "02_biren.ipynb"
@@ -370,7 +371,7 @@ def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, 
     os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the foreground process group
     output, _ = make.communicate(timeout=60)
     assert make.returncode != 0, output
-    assert "execution cache" in output and "damaged" in output, output
+    assert "execution cache" in output and "cannot be reused: it cannot be read" in output, output
     assert "interrupted" in output, output
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _processes_in(checkout):
@@ -380,7 +381,8 @@ def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, 
     # The next build recovers by itself: it executes what is missing and publishes.
     rebuilt = build_site(checkout, env)
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-3000:]
-    assert snapshot(site) != before and cache_damage(database.parent) is None
+    assert snapshot(site) != before
+    assert seals.broken(database.parent, inputs.execution(checkout), digests=CACHE_DIGESTS) is None
 
 
 def _processes_in(folder: Path) -> list[str]:
@@ -397,3 +399,120 @@ def _processes_in(folder: Path) -> list[str]:
         if cwd == str(folder) or cwd.startswith(str(folder) + os.sep):
             found.append(f"{proc.name}: {command}")
     return found
+
+
+# --- the build owns its outputs --------------------------------------------------------------------
+
+PLANTED = f"<script>alert(140)</script>{SECRET}"
+
+
+def test_the_published_site_is_put_right_when_a_file_is_deleted_added_or_edited(scratch, site):
+    """"Up to date" compares the published site with what the last build published, not only the inputs."""
+    checkout, env, _ = scratch
+    before = snapshot(site)
+    (site / "_static" / "vega" / "vega.min.js").unlink()
+    (site / "planted.html").write_text(PLANTED, encoding="utf-8")
+    (site / "index.html").write_text("<p>edited</p>", encoding="utf-8")
+    built = build_site(checkout, env)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert "not as the last build published it" in built.stdout
+    assert snapshot(site) == before
+
+
+def test_no_build_folder_is_copied_whole_into_the_site(scratch, site):
+    """Sphinx copies html_extra_path (and the static folders) whole: naming a build folder there is refused."""
+    checkout, env, _ = scratch
+    config = checkout / "_config.yml"
+    kept = config.read_text(encoding="utf-8")
+    before = snapshot(site)
+    config.write_text(kept.replace("    html_css_files:", '    html_extra_path: ["_build/generated/social"]\n    html_css_files:'),
+                      encoding="utf-8")
+    try:
+        built = build_site(checkout, env)
+    finally:
+        config.write_text(kept, encoding="utf-8")
+    assert built.returncode != 0
+    assert "would copy into the site whole" in built.stdout + built.stderr
+    assert snapshot(site) == before
+
+
+def test_nothing_planted_in_a_build_folder_and_no_edited_cached_output_reaches_the_site(scratch, site):
+    """A file left in any folder of the build, a preview image of a page that does not exist, and a cached
+    notebook whose outputs were edited (still valid JSON): the build empties its state and runs again."""
+    checkout, env, _ = scratch
+    build = checkout / "_build"
+    before = snapshot(site)
+    planted = [build / "generated", build / "generated" / "social", build / "generated" / "social" / "og",
+               build / "generated" / "ledger", build / ".jupyter_cache", build / ".jupyter_cache" / "executed",
+               build / "stage", build / "stage" / "_build", build / "stage" / "_build" / "html",
+               build / "stage" / "_build" / ".doctrees", build / "stage" / "_build" / "jupyter_execute"]
+    for folder in planted:
+        (folder / "planted.html").write_text(PLANTED, encoding="utf-8")
+    (build / "generated" / "social" / "og" / "chapters__99_gone.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
+    # Every glued value in the cached notebooks, edited.
+    edited = 0
+    for cached in (build / ".jupyter_cache" / "executed").rglob("base.ipynb"):
+        notebook = json.loads(cached.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            for output in cell.get("outputs", []):
+                glued = "application/papermill.record/text/plain"
+                if "scrapbook" in output.get("metadata", {}) and glued in output.get("data", {}):
+                    output["data"][glued] = "'EDITED-IN-THE-CACHE'"
+                    edited += 1
+        cached.write_text(json.dumps(notebook), encoding="utf-8")
+    assert edited > 100
+    # A prose edit: the site must be built again, and the chapter read again (from the cache, if it were trusted).
+    chapter = checkout / "chapters" / "02_biren.ipynb"
+    notebook = json.loads(chapter.read_text(encoding="utf-8"))
+    next(c for c in notebook["cells"] if c["cell_type"] == "markdown")["source"].append("\n")
+    chapter.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    built = build_site(checkout, env)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    for name in ("execution cache", "generated files", "parsed pages", "executed notebooks"):
+        assert f"the {name} (" in built.stdout and "cannot be reused" in built.stdout, name
+    published = {path: content for path, content in snapshot(site).items()}
+    assert sorted(published) == sorted(before)
+    for path, content in published.items():
+        assert SECRET.encode() not in content and b"EDITED-IN-THE-CACHE" not in content, path
+    owned = [build / "generated", build / ".jupyter_cache", build / "stage" / "_build" / ".doctrees",
+             build / "stage" / "_build" / "jupyter_execute", build / "html"]
+    assert not [p for folder in owned for p in folder.rglob("planted.html")], "the build kept planted files in its folders"
+
+
+def test_a_build_folder_that_is_not_a_folder_stops_the_build_in_one_line(scratch, site):
+    checkout, env, _ = scratch
+    before = snapshot(site)
+    build, aside = checkout / "_build", checkout / "_build.aside"
+    build.rename(aside)
+    try:
+        build.write_text("", encoding="utf-8")
+        stopped = build_site(checkout, env)
+        build.unlink()
+    finally:
+        aside.rename(build)
+    assert stopped.returncode == 1
+    assert stopped.stderr.strip().splitlines() == ["Build stopped: cannot write to _build: it is not a folder"]
+    assert snapshot(site) == before
+
+
+def _in_a_mount_namespace(checkout, env, mount_options):
+    """Build with a fresh tmpfs over _build (full or read-only), seen only by this build: a user and mount
+    namespace lets a test do as root what a full disk or a read-only mount would."""
+    script = f'mount -t tmpfs -o {mount_options} tmpfs "$1/_build" && cd "$1" && exec "$2" -m gpuipo build site'
+    return run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", str(checkout),
+                sys.executable], checkout, env)
+
+
+@pytest.mark.parametrize("mount_options, cause", [
+    ("size=64k", r"cannot write to _build: (the disk is full|0 MB free on its disk, and a build needs about 200 MB)"),
+    ("ro", r"cannot write to _build: the file system is read-only"),
+])
+def test_a_full_or_read_only_build_folder_stops_the_build_in_one_line(scratch, mount_options, cause):
+    checkout, env, _ = scratch
+    probe = run(["unshare", "--user", "--map-root-user", "--mount", "true"], checkout, env)
+    if probe.returncode != 0:
+        pytest.skip(f"this machine allows no user namespaces: {probe.stderr.strip()}")
+    stopped = _in_a_mount_namespace(checkout, env, mount_options)
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    lines = stopped.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.fullmatch(f"Build stopped: {cause}", lines[0]), stopped.stderr

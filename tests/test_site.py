@@ -1,5 +1,6 @@
 """The built site: every page, no broken internal link, nothing fetched from another host."""
 import html as html_module
+import json
 import re
 from urllib.parse import urldefrag, urlparse
 
@@ -245,14 +246,13 @@ def test_every_page_has_a_description_a_preview_card_and_a_sitemap_entry(site):
     assert len(images) == 6   # the front page and five chapters
 
 
-def test_the_build_knows_every_preview_image_the_chapters_write(site):
-    """A preview image is written as its chapter runs; the build lists them (to rerun a chapter whose image
-    is missing while the execution cache would skip it), and the list is what the site ships."""
-    from gpuipo.sphinx_ext import _expected_generated
-
-    social = ROOT / "_build" / "generated" / "social"
-    expected = {path.relative_to(social).as_posix() for path in _expected_generated(ROOT) if social in path.parents}
-    assert expected == {path.relative_to(site).as_posix() for path in (site / "og").glob("*.png")}
+def test_the_site_ships_exactly_the_preview_images_the_ledgers_name(site):
+    """A preview image is written as its chapter runs; the build copies into the site each one a page's
+    ledger names, and nothing else (no build folder is copied whole)."""
+    ledgers = [json.loads(path.read_text(encoding="utf-8")) for path in (ROOT / "_build" / "generated" / "ledger").glob("*.json")]
+    named = {ledger["preview"]["image"] for ledger in ledgers if ledger.get("preview")}
+    assert len(named) == 6
+    assert named == {path.relative_to(site).as_posix() for path in (site / "og").rglob("*") if path.is_file()}
 
 
 def test_chinese_runs_carry_their_language(site):
