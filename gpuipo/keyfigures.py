@@ -91,21 +91,22 @@ def rows_for(manifest: dict, notebook: Path, numbers: dict) -> list[dict]:
     return out
 
 
-def table(root: Path, numbers: dict) -> pd.DataFrame:
-    """Every printed value, figure and table; `numbers` maps a figure's or table's name to its number
-    ("Figure 4.2"), as the toolchain assigned it."""
+def table(root: Path, numbers: dict, pages=None) -> pd.DataFrame:
+    """Every printed value, figure and table of the book's pages (`pages`, or every page with a notebook);
+    `numbers` maps a figure's or table's name to its number ("Figure 4.2"), as the toolchain assigned it.
+    A ledger left by a page the book no longer has is not read."""
     rows = []
-    for manifest in manifests(root).values():
-        notebook = root / f"{manifest['page']}.ipynb"
-        if notebook.exists():
+    for page, manifest in manifests(root).items():
+        notebook = root / f"{page}.ipynb"
+        if notebook.exists() and (pages is None or page in pages):
             rows += rows_for(manifest, notebook, numbers)
     columns = [f["name"] for f in schema.KEY_FIGURES["fields"]]
     return pd.DataFrame(rows, columns=columns)
 
 
-def write(root: Path, outdir: Path, numbers: dict) -> None:
+def write(root: Path, outdir: Path, numbers: dict, pages=None) -> None:
     """key_figures.csv and its Table Schema, beside the site's pages."""
-    frame = table(root, numbers)
+    frame = table(root, numbers, pages)
     (outdir / "key_figures.csv").write_text(csv_text(frame), encoding="utf-8")
     (outdir / "key_figures.schema.json").write_text(json.dumps(schema.KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")

@@ -509,7 +509,7 @@ def _write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
         from .keyfigures import write
 
-        write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env))
+        write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env), pages=app.env.found_docs)
 
 
 def figure_numbers(env) -> dict:

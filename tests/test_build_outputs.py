@@ -99,3 +99,21 @@ def test_a_write_failure_names_the_file_and_the_cause():
 
     failure = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(build.BUILD / "stage" / "x.html"))
     assert build._write_failure(failure) == "cannot write to _build/stage/x.html: the disk is full"
+
+
+def test_key_figures_read_only_the_ledgers_of_the_books_pages(tmp_path):
+    """A ledger left in the generated files by a page the book no longer builds adds nothing."""
+    import json
+
+    from gpuipo import keyfigures
+
+    (tmp_path / "_build" / "generated" / "ledger").mkdir(parents=True)
+    (tmp_path / "chapters").mkdir()
+    ledger = {"page": "chapters/gone", "chapter": "9", "as_known_on": None, "shown": [], "preview": None,
+              "glued": {"gone_value": {"value": 1, "unit": None, "rows": []}}}
+    (tmp_path / "_build" / "generated" / "ledger" / "chapters__gone.json").write_text(json.dumps(ledger), encoding="utf-8")
+    notebook = {"cells": [{"cell_type": "markdown", "source": ["{glue:text}`gone_value`"], "metadata": {}}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "chapters" / "gone.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    assert list(keyfigures.table(tmp_path, {})["key"]) == ["gone_value"]
+    assert keyfigures.table(tmp_path, {}, pages={"index", "chapters/kept"}).empty
