@@ -23,12 +23,12 @@ $(STAMP): requirements.txt pyproject.toml
 check-data: $(STAMP)
 	$(BIN)/python -m gpuipo check-data $(DATA_DIR)
 
-# Built aside and published only when the whole build succeeds (gpuipo/build.py).
+# Built aside and published only when the whole build succeeds (gpuipo/build/driver.py).
 book: check-data
 	$(BIN)/python -m gpuipo build site
 
 # The PDF from a clean state (its own build path, so it never reuses the site's outputs); the site
-# ships it only when both were built from the same inputs (gpuipo/build.py).
+# ships it only when both were built from the same inputs (gpuipo/build/driver.py).
 pdf: check-data
 ifneq ($(HAVE_TEX),yes)
 	@echo "make pdf needs XeLaTeX, latexmk and the Noto CJK and FreeFont fonts. On Debian or Ubuntu:"

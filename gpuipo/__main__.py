@@ -1,14 +1,14 @@
 """Command line.
 
     python -m gpuipo check-data [DATA_DIR]   validate the data package exactly as the loader does
-                                             (gpuipo.validation): every problem with file, row, column
-    python -m gpuipo build site|pdf          build and publish the site or the PDF (gpuipo.build)
+                                             (gpuipo.contract.validation): every problem with file, row, column
+    python -m gpuipo build site|pdf          build and publish the site or the PDF (gpuipo.build.driver)
 """
 import sys
 import time
 
-from .data import DATA_DIR
-from .validation import DataValidationError, read_package
+from gpuipo.contract.loader import DATA_DIR
+from gpuipo.contract.validation import DataValidationError, read_package
 
 
 def check_data(data_dir=DATA_DIR) -> int:
@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     if argv[:1] == ["check-data"] and len(argv) <= 2:
         return check_data(argv[1] if len(argv) > 1 else DATA_DIR)
     if argv[:1] == ["build"] and len(argv) == 2:
-        from .build import main as build
+        from gpuipo.build.driver import main as build
 
         return build(argv[1])
     print(__doc__, file=sys.stderr)

@@ -1,8 +1,17 @@
 """Edit a scratch copy of data/ the way a maintainer (or an attacker) might."""
 import csv
+import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def tool(name: str):
+    """A developer tool's module (tools/<name>.py), which is not part of the library."""
+    spec = importlib.util.spec_from_file_location(f"tools.{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def read_rows(path):

@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-from gpuipo import build, inputs, seals
+from gpuipo.build import driver as build
+from gpuipo.build import inputs
+from gpuipo.build import seals
 
 from .csvedit import ROOT, set_cell
 
@@ -105,7 +107,7 @@ def test_key_figures_read_only_the_ledgers_of_the_books_pages(tmp_path):
     """A ledger left in the generated files by a page the book no longer builds adds nothing."""
     import json
 
-    from gpuipo import keyfigures
+    from gpuipo.publish import keyfigures
 
     (tmp_path / "_build" / "generated" / "ledger").mkdir(parents=True)
     (tmp_path / "chapters").mkdir()

@@ -1,16 +1,18 @@
 """The claims audit: one verdict rule, applied evenly, and verdicts that follow the data.
 
-The rule is stated in gpuipo/claims.py and the methodology. Besides hand-checked verdicts, the tests
+The rule is stated in gpuipo/chapters/claims/__init__.py and the methodology. Besides hand-checked verdicts, the tests
 here check it as properties on edited copies of the data: equivalent claims get the same verdict, one
 counter-example turns a superlative into a contradiction, and confirmation follows the sources' grades.
 """
 import pandas as pd
 import pytest
 
-from gpuipo import claims, validation, vocabulary
-from gpuipo.claims import Judged, verdict
+from gpuipo.chapters import claims
+from gpuipo.contract import validation
+from gpuipo.contract import vocabulary
+from gpuipo.chapters.claims import Judged, verdict
 from gpuipo.facts import Facts
-from gpuipo.reading import EXACT, OFF, ROUNDED, match
+from gpuipo.shared.reading import EXACT, OFF, ROUNDED, match
 from tests.csvedit import append_row, find_row, read_rows, set_cell, write_rows
 
 
@@ -67,7 +69,7 @@ def test_hand_checked_verdicts(audit, claim_id, expected):
 
 
 def test_one_reading_of_nearly_in_chapter_1_and_chapter_5(audit):
-    from gpuipo import pricing
+    from gpuipo.chapters import pricing
 
     f = Facts()
     stated = f.number("claims", "stated", claim_id="C01-03")

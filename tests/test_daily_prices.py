@@ -3,8 +3,9 @@ while it agrees with every independent point the package holds, and its two pric
 import pandas as pd
 import pytest
 
-from gpuipo import prices, validation
-from gpuipo.deals import biren_close
+from gpuipo.facts import prices
+from gpuipo.contract import validation
+from gpuipo.shared.deals import biren_close
 from gpuipo.facts import Facts
 from tests.csvedit import find_row, set_cell
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gpuipo import data
-from gpuipo.data import DataValidationError
+from gpuipo.contract import loader as data
+from gpuipo.contract.loader import DataValidationError
 
 from .csvedit import add_column, drop_column, drop_rows_citing, duplicate_row, empty_file, row_count, set_cell, source_row
 

@@ -3,7 +3,7 @@ an independent computation published with the research dataset the daily prices 
 import pandas as pd
 import pytest
 
-from gpuipo import aftermarket
+from gpuipo.chapters import aftermarket
 from gpuipo.facts import Facts, served_by
 
 

@@ -2,9 +2,10 @@
 import pandas as pd
 import pytest
 
-from gpuipo import fx, metrics
+from gpuipo.facts import fx
+from gpuipo.facts import metrics
 from gpuipo.facts import Facts
-from gpuipo.units import convert
+from gpuipo.facts.units import convert
 
 
 def test_change_and_multiple():
@@ -79,7 +80,10 @@ def test_cross_rate_through_the_dollar():
 
 
 def test_chapter_figures_from_the_committed_data():
-    from gpuipo import aftermarket, biren, hkmarket, pricing
+    from gpuipo.chapters import aftermarket
+    from gpuipo.chapters import biren
+    from gpuipo.chapters import hkmarket
+    from gpuipo.chapters import pricing
 
     f = Facts()
     assert pricing.figures(f)["mt_change_close"] == pytest.approx(4.2546, abs=1e-4)
@@ -100,7 +104,7 @@ def test_chapter_figures_from_the_committed_data():
 
 def test_charts_plot_amounts_in_the_unit_their_axis_names():
     """The filings print Biren's statements in RMB thousands; its charts' axes say CNY million."""
-    from gpuipo import biren
+    from gpuipo.chapters import biren
 
     f = Facts(as_known_on="2025-12-22")
     losses = biren.loss_chart(f).data.set_index(["period", "metric"])["amount_m"]
@@ -157,8 +161,8 @@ def test_buy_and_hold_abnormal_return_by_hand():
 
 
 def test_latest_date_leaves_out_schedules_and_publication_days():
-    from gpuipo import data
-    from gpuipo.vocabulary import DATA_HORIZON
+    from gpuipo.contract import loader as data
+    from gpuipo.contract.vocabulary import DATA_HORIZON
 
     latest = data.latest_date()
     assert latest.date() <= DATA_HORIZON

@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 
-from gpuipo.inputs import cells_text
+from gpuipo.build.inputs import cells_text
 
 from .site import ROOT
 

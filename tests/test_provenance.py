@@ -16,15 +16,18 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from gpuipo import biren, hkmarket, pricing, vocabulary
+from gpuipo.chapters import biren
+from gpuipo.chapters import hkmarket
+from gpuipo.chapters import pricing
+from gpuipo.contract import vocabulary
 from gpuipo.facts import Fact, Facts, served_by
-from gpuipo.inputs import cells_text
+from gpuipo.build.inputs import cells_text
 
 from .site import ROOT, ensure_site
 
 CUTOFF = vocabulary.ARTICLE_DATE.isoformat()
 POINT_IN_TIME = {"chapters/01_pricing_logic": pricing, "chapters/02_biren": biren, "chapters/03_hong_kong_ipo": hkmarket}
-CHAPTER_MODULES = ["pricing", "biren", "hkmarket", "aftermarket", "claims", "deals"]
+CHAPTER_SOURCES = sorted((ROOT / "gpuipo" / "chapters").rglob("*.py")) + [ROOT / "gpuipo" / "shared" / "deals.py"]
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +106,8 @@ def test_a_view_serves_only_what_was_public_by_its_day():
 
 
 def test_chapter_modules_read_data_only_through_recorded_look_ups():
-    for name in CHAPTER_MODULES:
-        source = (ROOT / "gpuipo" / f"{name}.py").read_text(encoding="utf-8")
+    for path in CHAPTER_SOURCES:
+        source, name = path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix()
         assert "._tables" not in source and ".table(" not in source and "._all" not in source, name
         assert '["source_id"]' not in source, f"{name} builds a source list by hand"
 
@@ -225,7 +228,7 @@ GLUE_REFERENCE = re.compile(r"\{glue:text\}`(?:(?P<page>[^`:]+)\.ipynb::)?(?P<ke
 def test_every_low_authority_value_is_marked_where_it_is_printed(site, page):
     """Each `{glue:text}` reference to a value whose every source is of grade C or D is followed by ◇ on the
     page, and no other value is: the count of marks equals the count of such references."""
-    from gpuipo.keyfigures import low_authority_keys
+    from gpuipo.publish.keyfigures import low_authority_keys
 
     weak = low_authority_keys(ROOT)
     references = [(m["page"] or page, m["key"]) for m in GLUE_REFERENCE.finditer(cells_text(ROOT / f"{page}.ipynb"))]
@@ -247,7 +250,7 @@ def test_key_figures_carry_the_grades_of_their_sources(site):
 
 
 def test_grades_follow_what_the_document_is():
-    from gpuipo.vocabulary import KIND_GRADES
+    from gpuipo.contract.vocabulary import KIND_GRADES
 
     sources = Facts().sources()
     for _, source in sources.iterrows():

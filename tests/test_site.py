@@ -6,7 +6,10 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
-from gpuipo import aftermarket, biren, hkmarket, pricing
+from gpuipo.chapters import aftermarket
+from gpuipo.chapters import biren
+from gpuipo.chapters import hkmarket
+from gpuipo.chapters import pricing
 from gpuipo.facts import Facts
 
 from .site import ROOT, ensure_site, html_pages, parse, toc_pages
@@ -86,7 +89,7 @@ def test_no_script_holds_up_the_first_paint(site, pages):
 def test_icon_font_holds_the_icons_the_site_can_show_and_little_else(site):
     from fontTools.ttLib import TTFont
 
-    from gpuipo import icon_font
+    from gpuipo.extension import icon_font
 
     codepoints = icon_font.icon_codepoints((site / icon_font.THEME_CSS).read_text(encoding="utf-8"))
     shown = {name for name in icon_font.icons_named(site) if name in codepoints}
@@ -161,7 +164,7 @@ def test_every_chapter_states_the_date_its_data_runs_to(site, name):
     if name < "chapters/04":
         assert day <= pd.Timestamp("2025-12-22")      # chapters 1-3 rest on the article's date
     if name == "chapters/04_after_listing":
-        from gpuipo import data
+        from gpuipo.contract import loader as data
 
         assert day == data.latest_date()               # chapter 4 uses the newest observation in the package
 
@@ -216,7 +219,7 @@ def test_glossary_is_sorted_and_has_the_terms_the_report_uses(site):
 
 
 def test_the_site_keeps_the_full_data_dictionary(site):
-    from gpuipo import data
+    from gpuipo.contract import loader as data
 
     text = parse(site / "appendix" / "data_and_sources.html").plain
     assert all(f"Fields of {name}.csv." in text for name in data.table_names())
@@ -274,7 +277,7 @@ def test_preview_card_text_reaches_its_attribute_as_text():
 
     from sphinxext.opengraph import make_tag
 
-    from gpuipo.sphinx_ext import _as_attribute_text
+    from gpuipo.extension import _as_attribute_text
 
     hostile = 'Biren "壁仞" <script>alert(1)</script> & R&amp;D > 0'
     read = []

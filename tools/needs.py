@@ -2,7 +2,7 @@
 
 `recorded()` runs every public computation of the chapter modules (each function taking only the
 Facts) against the committed data and lists the rows `Facts.row` served. tools/write_required_facts.py
-writes that list to gpuipo/required_facts.json, which the validator checks before any build, so a
+writes that list to gpuipo/contract/required_facts.json, which the validator checks before any build, so a
 deleted or renamed row is refused by `make check-data` with its file and key instead of failing
 half-way through a chapter. tests/test_data_package.py keeps the file equal to what is recorded.
 """
@@ -11,8 +11,12 @@ from __future__ import annotations
 import inspect
 import json
 
-from . import aftermarket, biren, claims, hkmarket, pricing
-from .facts import Facts
+from gpuipo.chapters import aftermarket
+from gpuipo.chapters import biren
+from gpuipo.chapters import claims
+from gpuipo.chapters import hkmarket
+from gpuipo.chapters import pricing
+from gpuipo.facts import Facts
 
 CHAPTER_MODULES = (pricing, biren, hkmarket, aftermarket, claims)
 

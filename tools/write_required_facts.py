@@ -1,10 +1,11 @@
-"""Write gpuipo/required_facts.json: the rows the chapters look up, which make check-data requires.
+"""Write gpuipo/contract/required_facts.json: the rows the chapters look up, which make check-data requires.
 
 Run after adding or changing a look-up in a chapter module: `python tools/write_required_facts.py`.
 The old list is set aside while the chapters run (a look-up that was removed from both the data and a
 chapter must not block its own removal) and put back if they fail.
 """
-from gpuipo import needs, validation
+import needs
+from gpuipo.contract import validation
 
 if __name__ == "__main__":
     old = validation.REQUIRED_FACTS.read_text(encoding="utf-8")

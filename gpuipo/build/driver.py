@@ -7,7 +7,7 @@
   produced disappear), and replaces _build/html only when the whole build succeeded, the inputs
   did not change while it ran, and the staged site holds nothing but what this build wrote (the
   record sphinx_ext keeps). A failed build leaves the published site as it was.
-- The published site is sealed (gpuipo.seals): "up to date" means built from the current inputs
+- The published site is sealed (gpuipo.build.seals): "up to date" means built from the current inputs
   and unchanged since, so a file deleted from, added to or edited in _build/html is put right by
   the next build.
 - The PDF records the fingerprint of the inputs it was built from and its own hash; the site ships
@@ -33,10 +33,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import inputs, seals
+from gpuipo.build import inputs
+from gpuipo.build import seals
+from gpuipo.paths import BUILD, ROOT
 
-ROOT = inputs.ROOT
-BUILD = ROOT / "_build"
 SITE = BUILD / "html"
 STAGE = BUILD / "stage"
 STAGED_SITE = STAGE / "_build" / "html"
@@ -255,7 +255,7 @@ def _write_failure(error: OSError) -> str:
 
 
 def main(target: str) -> int:
-    from .validation import DataValidationError, read_package
+    from gpuipo.contract.validation import DataValidationError, read_package
 
     steps = {"site": [build_site], "pdf": [build_pdf] + ([build_site] if SITE.exists() else [])}
     if target not in steps:

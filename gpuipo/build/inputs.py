@@ -1,7 +1,7 @@
 """Fingerprints of what the book is built from, so that outputs are never mixed across inputs.
 
 - `execution()` covers what notebook outputs depend on beyond their own code (jupyter-cache keys
-  on code only): the data and this package. The build folders are sealed with it (gpuipo.seals), so a
+  on code only): the data and this package. The build folders are sealed with it (gpuipo.build.seals), so a
   change empties the execution cache and the pages parsed from it.
 - `book()` covers everything the site and the PDF are built from. The PDF records it, and the site
   ships the PDF only when they match.
@@ -13,7 +13,8 @@ import json
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from gpuipo.paths import ROOT
+
 EXECUTION_INPUTS = ("data", "gpuipo")
 BOOK_INPUTS = EXECUTION_INPUTS + ("index.ipynb", "chapters", "appendix", "_config.yml", "_toc.yml", "_static", "_templates",
                                   "requirements.txt")

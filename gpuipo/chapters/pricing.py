@@ -4,11 +4,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import deals, metrics
-from .charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
-from .facts import Facts, Text, served_by, shown
-from .reading import fits
-from .vocabulary import TOLERANCES
+from gpuipo.shared import deals
+from gpuipo.facts import metrics
+from gpuipo.publish.charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
+from gpuipo.facts import Facts, Text, served_by, shown
+from gpuipo.shared.reading import fits
+from gpuipo.contract.vocabulary import TOLERANCES
 
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
 
@@ -34,7 +35,7 @@ def cambricon_run(f: Facts) -> dict:
 
 
 def article_fold_reading(f: Facts, gain, multiple) -> dict:
-    """The article's "nearly N-fold" read by the report's one rule (gpuipo.reading, as in the claims audit)."""
+    """The article's "nearly N-fold" read by the report's one rule (gpuipo.shared.reading, as in the claims audit)."""
     claim = f.row("claims", claim_id="C01-03")
     stated = f.number("claims", "stated", claim_id="C01-03")
     decimals, qualifier = int(claim["stated_decimals"]), claim["stated_qualifier"]

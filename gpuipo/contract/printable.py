@@ -2,7 +2,7 @@
 
 XeLaTeX prints a character its fonts lack as nothing (and only says so in its log), and dies, far into a
 long table, on a word too long to break. The data contract refuses both before any build, naming the file,
-row and column (gpuipo.validation). The fonts are read from the PDF's own settings in _config.yml (its
+row and column (gpuipo.contract.validation). The fonts are read from the PDF's own settings in _config.yml (its
 \\setmainfont and \\setCJKmainfont lines), so the check follows any change of font.
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from .vocabulary import CHINESE_RUN, PRINT_LINE
+from gpuipo.contract.vocabulary import CHINESE_RUN, PRINT_LINE
+from gpuipo.paths import CONFIG
 
-CONFIG = Path(__file__).resolve().parents[1] / "_config.yml"
 # Data text is printed in the main (serif) family, upright, bold (table headers) and italic (titles in the
 # bibliography), and in the main Chinese family, upright and bold.
 LATIN_STYLES = {"regular": "", "bold": ":weight=bold", "italic": ":slant=italic"}

@@ -2,7 +2,7 @@
 contain. tools/write_datapackage.py writes it; the validator refuses a datapackage.json that differs,
 so a hand edit cannot drop a constraint unnoticed.
 """
-from .vocabulary import (COMPANY_CATEGORIES, MOST_STATED_DECIMALS, CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
+from gpuipo.contract.vocabulary import (COMPANY_CATEGORIES, MOST_STATED_DECIMALS, CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
                          OTHER_UNITS, PERIODS, PRICE_BASES, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -272,7 +272,7 @@ RESOURCES = [
         f("stated_qualifier", "string", "exact; about (约); nearly (近); more_than (超过, 突破, 余).",
           enum=CLAIM_QUALIFIERS),
         f("check_against", "string", "What the claim is checked against: which data, computation and definition."),
-        f("target", "string", "Key of the recomputation in gpuipo.claims; blank when the data cannot check the claim.",
+        f("target", "string", "Key of the recomputation in gpuipo.chapters.claims; blank when the data cannot check the claim.",
           required=False, enum=CLAIM_TARGETS),
         SOURCE,
     ], ["claim_id"], [source_fk()]),
@@ -310,7 +310,7 @@ def text(package: dict) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-# The report's own output, published beside the site (gpuipo/keyfigures.py writes it).
+# The report's own output, published beside the site (gpuipo/publish/keyfigures.py writes it).
 KEY_FIGURES = {
     "fields": [
         {"name": "key", "type": "string", "description": "Glue key of the value, figure or table (blank for an unkeyed figure)."},

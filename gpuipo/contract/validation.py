@@ -3,7 +3,7 @@
 Every cell is parsed here, strictly, with the parser the loader then uses, so nothing the check passes
 can fail later and nothing is coerced. Stages, each reported in full before the next would be misled
 by its errors:
-1. the package: datapackage.json is exactly what gpuipo/schema.py generates; data/ holds only the
+1. the package: datapackage.json is exactly what gpuipo/contract/schema.py generates; data/ holds only the
    listed files, as regular files (no symbolic links);
 2. the files and cells: UTF-8, CSV syntax, the header, each cell's type and constraints;
 3. primary and foreign keys;
@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import printable, rules, schema
-from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, SCHEDULE_HORIZON
+from gpuipo.contract import printable
+from gpuipo.contract import rules
+from gpuipo.contract import schema
+from gpuipo.contract.vocabulary import DATA_HORIZON, FORMULA_PREFIXES, SCHEDULE_HORIZON
 
 DESCRIPTOR = "datapackage.json"
 REQUIRED_FACTS = Path(__file__).with_name("required_facts.json")
@@ -138,7 +140,7 @@ def _package_problems(directory: Path, descriptor: dict) -> list[Problem]:
                                     "(a link could pull any file on the machine into the build)"))
         elif entry.name not in listed:
             problems.append(Problem(f"{name}/{entry.name}", None, None,
-                                    "is not part of the data package: describe it in gpuipo/schema.py "
+                                    "is not part of the data package: describe it in gpuipo/contract/schema.py "
                                     "(then run python tools/write_datapackage.py) or remove it"))
         elif not entry.is_file():
             problems.append(Problem(f"{name}/{entry.name}", None, None, "is not a regular file"))
@@ -157,7 +159,7 @@ def _package_problems(directory: Path, descriptor: dict) -> list[Problem]:
 
 
 def _descriptor_problems(file: str, content: bytes, descriptor: dict) -> list[Problem]:
-    regenerate = "run python tools/write_datapackage.py (schemas are edited in gpuipo/schema.py)"
+    regenerate = "run python tools/write_datapackage.py (schemas are edited in gpuipo/contract/schema.py)"
     try:
         text = content.decode("utf-8")
         json.loads(text)
@@ -304,7 +306,7 @@ def parse_cell(spec: dict, cell: str) -> tuple[object, str | None]:
     elif kind == "date":
         value, problem = _date(cell, SCHEDULE_HORIZON if spec.get("scheduled") else DATA_HORIZON)
     else:
-        raise ValueError(f"unknown field type {kind!r} in gpuipo/schema.py")
+        raise ValueError(f"unknown field type {kind!r} in gpuipo/contract/schema.py")
     if problem:
         return None, problem
     return value, _constraint_problem(constraints, cell, value)
@@ -367,7 +369,7 @@ def _date(cell: str, latest: date = DATA_HORIZON) -> tuple[date | None, str | No
         return None, f"{cell!r} is not a real date"
     if value > latest:
         what = "the latest date a schedule may name" if latest != DATA_HORIZON else "the data horizon"
-        return None, f"{cell} is after {what} {latest} (gpuipo/vocabulary.py)"
+        return None, f"{cell} is after {what} {latest} (gpuipo/contract/vocabulary.py)"
     return value, None
 
 
@@ -427,7 +429,7 @@ def _rule_problems(tables: dict[str, Table]) -> list[Problem]:
 
 
 def _glyph_problems(tables: dict[str, Table]) -> tuple[list[Problem], list[str]]:
-    """Every text cell with a character the PDF's fonts cannot draw (gpuipo.printable). Where those fonts
+    """Every text cell with a character the PDF's fonts cannot draw (gpuipo.contract.printable). Where those fonts
     are not installed (a machine that builds only the site) nothing can be checked, and a note says so."""
     latin, chinese, fonts = printable.coverage()
     if latin is None:

@@ -10,7 +10,7 @@ ARTICLE_DATE = date(2025, 12, 22)
 # "data as of" a reader sees cannot run ahead of the edition. Move it forward with newer data.
 DATA_HORIZON = date(2026, 11, 28)
 # A scheduled date (a lock-up's end, a planned launch) may lie ahead of the data, but not by years:
-# its field carries "scheduled": true in gpuipo/schema.py.
+# its field carries "scheduled": true in gpuipo/contract/schema.py.
 SCHEDULE_HORIZON = date(2028, 12, 31)
 
 # unit -> (kind, scale). Units of one kind rescale into each other exactly (units.convert);
@@ -150,7 +150,7 @@ OBSERVED_DATE_COLUMNS = {table: column for table, column in AS_OF_COLUMNS.items(
 # changes, the only other percentages, can be anything.
 PERCENT_OF_WHOLE_TABLES = {"financials", "company_snapshots", "offering_terms", "listing_rules"}
 
-# The recomputations gpuipo.claims implements; claims.csv may name only these as its `target`.
+# The recomputations gpuipo.chapters.claims implements; claims.csv may name only these as its `target`.
 CLAIM_TARGETS = [
     "cambricon_2023_low", "cambricon_record_price", "cambricon_trough_to_peak", "moore_day1_change",
     "moore_day1_mcap", "metax_day1_change", "metax_day1_mcap", "biren_founded_year", "biren_revenue_fy2022",

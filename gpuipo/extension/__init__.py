@@ -2,7 +2,7 @@
 computes no figure of the report.
 
 - Writes the bibliography (BibTeX) from data/sources.csv before sphinxcontrib-bibtex reads it.
-- Collects the chapters' ledgers into key_figures.csv beside the pages (gpuipo.keyfigures).
+- Collects the chapters' ledgers into key_figures.csv beside the pages (gpuipo.publish.keyfigures).
 - The chapters write generated files as they run (ledgers, claims_audit.csv); when one is missing
   while the execution cache would skip running its chapter, the cache is dropped so it runs again.
 - Refuses to build a site whose scripts or styles are missing from _static (the vendored Vega
@@ -11,10 +11,10 @@ computes no figure of the report.
   outputs are stale although no notebook changed. So the inputs are fingerprinted, and on a change
   the execution cache is dropped and every document is re-read. A damaged cache is discarded too.
 - Ships the PDF with the site, and links it from the front page, only when it was built from the
-  same inputs (gpuipo.build.shipped_pdf).
+  same inputs (gpuipo.build.driver.shipped_pdf).
 - Removes the unused Thebe scripts from every page (see _drop_thebe), and the theme's FontAwesome
   script (_templates/layout.html, _register_template_filters); and cuts the theme's icon font down to
-  the icons the site can draw (gpuipo.icon_font).
+  the icons the site can draw (gpuipo.extension.icon_font).
 """
 from __future__ import annotations
 
@@ -34,12 +34,14 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import data, inputs, seals
-from .bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
-from .build import PDF_NAME, WRITTEN_RECORD, shipped_pdf
-from .icon_font import subset_icon_fonts
-from .publish import ledger_path, preview_image
-from .vocabulary import CHINESE_RUN
+from gpuipo.contract import loader as data
+from gpuipo.build import inputs
+from gpuipo.build import seals
+from gpuipo.publish.bibliography import bibtex_by_grade  # also registers the bibliography style _config.yml names
+from gpuipo.build.driver import PDF_NAME, WRITTEN_RECORD, shipped_pdf
+from gpuipo.extension.icon_font import subset_icon_fonts
+from gpuipo.publish import ledger_path, preview_image
+from gpuipo.contract.vocabulary import CHINESE_RUN
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +278,7 @@ def _digests(name: str) -> dict:
 
 
 def _own_build_state(app, config):
-    """Reuse the build folders only as the last build sealed them, from the current inputs (gpuipo.seals)."""
+    """Reuse the build folders only as the last build sealed them, from the current inputs (gpuipo.build.seals)."""
     current = inputs.execution(Path(app.srcdir))
     folders = build_state(app)
     reasons = {name: seals.broken(folder, current, digests=_digests(name)) for name, folder in folders.items()}
@@ -323,8 +325,8 @@ class MarkLowAuthority(SphinxPostTransform):
     def apply(self, **kwargs):
         from myst_nb.ext.glue.utils import PendingGlueReference
 
-        from .keyfigures import low_authority_keys
-        from .vocabulary import LOW_GRADE_MARK
+        from gpuipo.publish.keyfigures import low_authority_keys
+        from gpuipo.contract.vocabulary import LOW_GRADE_MARK
 
         weak = low_authority_keys(Path(self.env.srcdir))
         for node in list(self.document.findall(nodes.Element)):
@@ -367,7 +369,7 @@ class GradeHeadings(SphinxPostTransform):
     def apply(self, **kwargs):
         from sphinx.builders.latex.nodes import thebibliography
 
-        from .vocabulary import GRADES
+        from gpuipo.contract.vocabulary import GRADES
 
         for bibliography in self.document.findall(thebibliography):
             seen = set()
@@ -507,7 +509,7 @@ def _ancestors(node):
 
 def _write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
-        from .keyfigures import write
+        from gpuipo.publish.keyfigures import write
 
         write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env), pages=app.env.found_docs)
 
@@ -574,7 +576,7 @@ def _record_page(app, pagename, templatename, context, doctree):
 
 
 def _write_record(app, exception):
-    """What this build wrote into the site, for gpuipo.build to check the staged site against before it
+    """What this build wrote into the site, for gpuipo.build.driver to check the staged site against before it
     publishes it: a file it does not name came from somewhere else."""
     if exception is None and app.builder.format == "html":
         written = set(app.gpuipo_written) | set(SPHINX_FILES) | {"key_figures.csv", "key_figures.schema.json"}

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data
-from .units import convert
-from .vocabulary import AS_OF_COLUMNS, LOW_GRADE_MARK, LOW_GRADES, MONEY_KINDS, PERIOD_END, STRONG_GRADES, UNITS
+from gpuipo.contract import loader as data
+from gpuipo.facts.units import convert
+from gpuipo.contract.vocabulary import AS_OF_COLUMNS, LOW_GRADE_MARK, LOW_GRADES, MONEY_KINDS, PERIOD_END, STRONG_GRADES, UNITS
 
 
 @dataclass(frozen=True, order=True)
@@ -154,7 +154,7 @@ class Facts:
         self.data_dir = data_dir
         self.as_known_on = _day(as_known_on) if as_known_on is not None else None
         self._package = data.package(data_dir)
-        # (table, ((column, value), ...)) -> modules that looked the row up (see gpuipo.needs)
+        # (table, ((column, value), ...)) -> modules that looked the row up (see tools/needs.py)
         self.reads: dict[tuple, set[str]] = defaultdict(set)
         self._recorders: list[set] = []
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .facts import Fact, Facts
+from gpuipo.facts import Fact, Facts
 
 PRICE_COLUMNS = ["open", "high", "low", "close"]
 BASES = ("traded", "comparable")

@@ -1,5 +1,5 @@
 """Conversions between the units of data/ (their kinds and scales are in vocabulary.UNITS)."""
-from .vocabulary import UNITS
+from gpuipo.contract.vocabulary import UNITS
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

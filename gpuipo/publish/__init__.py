@@ -21,10 +21,12 @@ import string
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import charts, inputs
-from .facts import Facts, low_authority, served_by
-from .schema import KEY_PATTERN
-from .vocabulary import DATA_HORIZON, FORMULA_PREFIXES, LOW_GRADE_MARK, PRINT_LINE
+from gpuipo.publish import charts
+from gpuipo.build import inputs
+from gpuipo.paths import GENERATED
+from gpuipo.facts import Facts, low_authority, served_by
+from gpuipo.contract.schema import KEY_PATTERN
+from gpuipo.contract.vocabulary import DATA_HORIZON, FORMULA_PREFIXES, LOW_GRADE_MARK, PRINT_LINE
 
 # CommonMark makes any ASCII punctuation character literal when a backslash precedes it, and every
 # MyST construct (roles, directives, targets, HTML, links, emphasis, tables) starts with one.
@@ -87,7 +89,6 @@ def _sources(source_ids) -> str:
 
 
 HINDSIGHT = "With hindsight"
-GENERATED = inputs.ROOT / "_build" / "generated"  # files the chapters write as they run
 
 
 def page_file(page: str) -> str:

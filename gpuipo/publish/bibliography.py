@@ -76,7 +76,7 @@ def bib_file(grade: str) -> str:
 
 
 def bibtex_by_grade(sources: pd.DataFrame) -> dict[str, str]:
-    from .vocabulary import GRADES
+    from gpuipo.contract.vocabulary import GRADES
 
     return {bib_file(grade): bibtex(sources[sources["grade"] == grade]) for grade in GRADES}
 

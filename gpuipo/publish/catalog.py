@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data
-from .bibliography import bib_file
-from .publish import Markup, code, download, markdown_table, show_bibliography, show_web_only
-from .vocabulary import GRADES
+from gpuipo.contract import loader as data
+from gpuipo.publish.bibliography import bib_file
+from gpuipo.publish import Markup, code, download, markdown_table, show_bibliography, show_web_only
+from gpuipo.contract.vocabulary import GRADES
 
 
 def dictionary(name: str) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def tables() -> pd.DataFrame:
 
 def grades() -> pd.DataFrame:
     """The authority grades, what each means, and how many registered sources hold it."""
-    from .vocabulary import GRADES
+    from gpuipo.contract.vocabulary import GRADES
 
     counts = data.load("sources")["grade"].value_counts()
     return pd.DataFrame({"Grade": list(GRADES), "What the document is": list(GRADES.values()),

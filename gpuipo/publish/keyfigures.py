@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .facts import only_low_grades
-from .inputs import cells_text
-from .publish import csv_text
+from gpuipo.contract import schema
+from gpuipo.facts import only_low_grades
+from gpuipo.build.inputs import cells_text
+from gpuipo.publish import csv_text
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
 HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)

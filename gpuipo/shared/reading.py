@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .vocabulary import TOLERANCES
+from gpuipo.contract.vocabulary import TOLERANCES
 
 EXACT, ROUNDED, OFF = "exact", "rounded", "off"
 # Float noise allowance when comparing a recomputed value with the printed precision.

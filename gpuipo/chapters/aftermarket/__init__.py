@@ -1,6 +1,6 @@
 """Chapter 4: the first year after the listing (everything here happened after 2025-12-22).
 
-Daily prices come from data/stock_daily.csv and data/index_daily.csv on the comparable basis (gpuipo.prices),
+Daily prices come from data/stock_daily.csv and data/index_daily.csv on the comparable basis (gpuipo.facts.prices),
 so a split never reads as a crash; offer prices are moved onto the same basis before any return is taken.
 """
 from __future__ import annotations
@@ -8,11 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import data, metrics, prices
-from .charts import ACCENT, MUTED, NARROW, PALETTE, subject_on_top
-from .deals import BIREN, LISTING_DAY, biren_close, cny_per
-from .facts import Fact, Facts, Text, marked, shown
-from .vocabulary import DATA_HORIZON
+from gpuipo.contract import loader as data
+from gpuipo.facts import metrics
+from gpuipo.facts import prices
+from gpuipo.publish.charts import ACCENT, MUTED, NARROW, PALETTE, subject_on_top
+from gpuipo.shared.deals import BIREN, LISTING_DAY, biren_close, cny_per
+from gpuipo.facts import Fact, Facts, Text, marked, shown
+from gpuipo.contract.vocabulary import DATA_HORIZON
 
 PLACING = "biren-2026-10-placing"
 INDICES = {"HSI": "Hang Seng Index", "HSTECH": "Hang Seng TECH Index"}

@@ -1,7 +1,7 @@
 """The claims audit: recompute each claim of the article from the data and give it a verdict by one rule.
 
 The rule (also in the methodology, and tested as properties in tests/test_claims.py):
-- a figure is read against the data with one tolerance per qualifier (gpuipo.reading: "about", "nearly",
+- a figure is read against the data with one tolerance per qualifier (gpuipo.shared.reading: "about", "nearly",
   "more than", or the printed precision);
 - confirmed: the natural reading matches; rounded: it matches only after rounding to a coarser power
   of ten than printed; depends-on-definition: the natural reading misses and another stated reading
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import metrics
-from .deals import cornerstone_denominators, issuer_basis_share, prospectus_price
-from .facts import Fact, Facts, served_by, well_sourced
-from .reading import EXACT, OFF, ROUNDED, match
-from .units import convert
-from .vocabulary import VERDICTS
+from gpuipo.facts import metrics
+from gpuipo.shared.deals import cornerstone_denominators, issuer_basis_share, prospectus_price
+from gpuipo.facts import Fact, Facts, served_by, well_sourced
+from gpuipo.shared.reading import EXACT, OFF, ROUNDED, match
+from gpuipo.facts.units import convert
+from gpuipo.contract.vocabulary import VERDICTS
 
 CONFIRMED, ROUNDED_VERDICT, DEPENDS, CONTRADICTED, COMPANY_STATEMENT, NOT_YET_SOURCED = VERDICTS
 
@@ -421,7 +421,7 @@ def counts(table: pd.DataFrame) -> dict:
 def chart(table: pd.DataFrame):
     import altair as alt
 
-    from .charts import PALETTE
+    from gpuipo.publish.charts import PALETTE
 
     colours = {"confirmed": PALETTE[2], "rounded": PALETTE[4], "depends-on-definition": PALETTE[1],
                "contradicted": PALETTE[3], "company statement": "#b07aa1", "not yet sourced": "#8c8c8c"}
