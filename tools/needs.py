@@ -24,7 +24,7 @@ CHAPTER_MODULES = (pricing, biren, hkmarket, aftermarket, claims)
 def computations():
     for module in CHAPTER_MODULES:
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if (function.__module__ == module.__name__ and not name.startswith("_")
+            if ((function.__module__ + ".").startswith(module.__name__ + ".") and not name.startswith("_")
                     and list(inspect.signature(function).parameters) == ["f"]):
                 yield function
 

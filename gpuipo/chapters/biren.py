@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from gpuipo.facts import metrics
-from gpuipo.publish.charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH
+from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH
 from gpuipo.facts import Facts, Text, served_by, shown
 from gpuipo.facts.units import convert
 from gpuipo.contract.vocabulary import LOW_GRADE_MARK, LOW_GRADES

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from gpuipo.facts import metrics
-from gpuipo.publish.charts import ACCENT, MUTED, NARROW, PALETTE
+from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE
 from gpuipo.shared.deals import BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure, prospectus_price
 from gpuipo.facts import Fact, Facts, Text
 

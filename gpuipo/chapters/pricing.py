@@ -6,7 +6,7 @@ import pandas as pd
 
 from gpuipo.shared import deals
 from gpuipo.facts import metrics
-from gpuipo.publish.charts import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
+from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
 from gpuipo.facts import Facts, Text, served_by, shown
 from gpuipo.shared.reading import fits
 from gpuipo.contract.vocabulary import TOLERANCES

@@ -421,7 +421,7 @@ def counts(table: pd.DataFrame) -> dict:
 def chart(table: pd.DataFrame):
     import altair as alt
 
-    from gpuipo.publish.charts import PALETTE
+    from gpuipo.shared.style import PALETTE
 
     colours = {"confirmed": PALETTE[2], "rounded": PALETTE[4], "depends-on-definition": PALETTE[1],
                "contradicted": PALETTE[3], "company statement": "#b07aa1", "not yet sourced": "#8c8c8c"}
