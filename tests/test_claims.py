@@ -12,6 +12,7 @@ from gpuipo.contract import validation
 from gpuipo.contract import vocabulary
 from gpuipo.chapters.claims import Judged, verdict
 from gpuipo.facts import Facts
+from gpuipo.shared import deals
 from gpuipo.shared.reading import EXACT, OFF, ROUNDED, match
 from tests.csvedit import append_row, find_row, read_rows, set_cell, write_rows
 
@@ -29,7 +30,7 @@ def test_every_claim_has_a_verdict_on_the_scale(audit):
     registry = Facts().rows("claims")
     assert len(registry) >= 35
     assert list(audit["claim_id"]) == list(registry["claim_id"])
-    assert set(audit["verdict"]) <= set(claims.VERDICTS)
+    assert set(audit["verdict"]) <= set(vocabulary.VERDICTS)
     assert audit["verdict"].notna().all()
 
 
@@ -155,12 +156,12 @@ def test_offer_percentages_are_read_on_one_basis_for_every_deal(data_copy):
         row = find_row(data_copy, "claims", claim_id=claim_id)
         set_cell(data_copy, "claims", row, "stated_qualifier", "exact")
         set_cell(data_copy, "claims", row, "stated_decimals", "2")
-        basis = 100 * claims.issuer_basis_share(f, offering)
+        basis = 100 * deals.issuer_basis_share(f, offering)
         set_cell(data_copy, "claims", row, "stated", f"{basis:.2f}")
     on_basis = audit_of(data_copy)
     assert on_basis.loc["C03-06", "verdict"] == on_basis.loc["C03-08", "verdict"] == "confirmed"
     for claim_id, offering in (("C03-06", "catl-hk-ipo"), ("C03-08", "biren-hk-ipo")):
-        upsized = next(r["share"] for r in claims.cornerstone_denominators(f, [offering])
+        upsized = next(r["share"] for r in deals.cornerstone_denominators(f, [offering])
                        if r["reading"] == "Upsized offer, final price")
         set_cell(data_copy, "claims", find_row(data_copy, "claims", claim_id=claim_id), "stated", f"{100 * upsized:.2f}")
     off_basis = audit_of(data_copy)
