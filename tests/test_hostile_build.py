@@ -348,7 +348,7 @@ def test_a_second_build_waits_then_stops_with_a_message(scratch):
 def test_a_damaged_cache_is_discarded_and_ctrl_c_stops_the_whole_build(scratch, site):
     """Truncate the execution cache's database, start `make book`, interrupt it as a terminal would, build again."""
     checkout, env, _ = scratch
-    from gpuipo.extension import CACHE_DIGESTS
+    from gpuipo.extension.state import CACHE_DIGESTS
 
     database = checkout / "_build" / ".jupyter_cache" / "global.db"
     database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])

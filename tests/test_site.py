@@ -277,7 +277,7 @@ def test_preview_card_text_reaches_its_attribute_as_text():
 
     from sphinxext.opengraph import make_tag
 
-    from gpuipo.extension import _as_attribute_text
+    from gpuipo.extension.head import as_attribute_text as _as_attribute_text
 
     hostile = 'Biren "壁仞" <script>alert(1)</script> & R&amp;D > 0'
     read = []
