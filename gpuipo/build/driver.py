@@ -33,8 +33,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from gpuipo.build import inputs
-from gpuipo.build import seals
+from gpuipo.build import inputs, seals
 from gpuipo.paths import BUILD, ROOT
 
 SITE = BUILD / "html"

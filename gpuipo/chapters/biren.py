@@ -4,11 +4,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gpuipo.facts import metrics
-from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH
-from gpuipo.facts import Facts, Text, served_by, shown
-from gpuipo.facts.units import convert
 from gpuipo.contract.vocabulary import LOW_GRADE_MARK, LOW_GRADES
+from gpuipo.facts import Facts, Text, metrics, served_by, shown
+from gpuipo.facts.units import convert
+from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH
 
 PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
 PERIOD_LABEL = {"FY2022": "2022", "FY2023": "2023", "FY2024": "2024", "H1-2024": "H1 2024", "H1-2025": "H1 2025"}

@@ -8,10 +8,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gpuipo.facts import metrics
+from gpuipo.facts import Fact, Facts, Text, metrics
+from gpuipo.shared.deals import (
+    BIREN,
+    CATL,
+    OFFER_LABELS,
+    biren_close,
+    cornerstone_denominators,
+    offer_structure,
+    prospectus_price,
+)
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE
-from gpuipo.shared.deals import BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure, prospectus_price
-from gpuipo.facts import Fact, Facts, Text
 
 LAST_CLOSE_BEFORE_ARTICLE = pd.Timestamp("2025-12-19")
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gpuipo.shared import deals
-from gpuipo.facts import metrics
-from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
-from gpuipo.facts import Facts, Text, served_by, shown
-from gpuipo.shared.reading import fits
 from gpuipo.contract.vocabulary import TOLERANCES
+from gpuipo.facts import Facts, Text, metrics, served_by, shown
+from gpuipo.shared import deals
+from gpuipo.shared.reading import fits
+from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
 
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
 

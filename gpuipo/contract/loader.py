@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gpuipo.paths import DATA_DIR
 from gpuipo.contract.validation import DataValidationError, Package, Problem, read_package  # noqa: F401 (re-exported)
+from gpuipo.paths import DATA_DIR
 
 PANDAS_DTYPES = {"string": "string", "number": "float64", "integer": "Int64", "date": "datetime64[s]"}
 

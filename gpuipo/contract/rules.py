@@ -10,8 +10,19 @@ from calendar import monthrange
 from collections import defaultdict
 from datetime import date
 
-from gpuipo.contract.vocabulary import (DATA_HORIZON, KIND_GRADES, MONEY_KINDS, OBSERVED_DATE_COLUMNS, PERCENT_OF_WHOLE_TABLES, PERIOD_END,
-                         SCALE_CHECKED, SCALE_JUMP, SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
+from gpuipo.contract.vocabulary import (
+    DATA_HORIZON,
+    KIND_GRADES,
+    MONEY_KINDS,
+    OBSERVED_DATE_COLUMNS,
+    PERCENT_OF_WHOLE_TABLES,
+    PERIOD_END,
+    SCALE_CHECKED,
+    SCALE_JUMP,
+    SPECIALIST_KIND_TABLES,
+    TABLE_KINDS,
+    UNITS,
+)
 
 # Financial metrics that cannot be negative; profit lines are signed.
 NON_NEGATIVE_METRICS = {

@@ -2,8 +2,23 @@
 contain. tools/write_datapackage.py writes it; the validator refuses a datapackage.json that differs,
 so a hand edit cannot drop a constraint unnoticed.
 """
-from gpuipo.contract.vocabulary import (COMPANY_CATEGORIES, MOST_STATED_DECIMALS, CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS,
-                         OTHER_UNITS, PERIODS, PRICE_BASES, QUALIFIERS, RELIABILITY, SOURCE_KINDS)
+from gpuipo.contract.vocabulary import (
+    CLAIM_KINDS,
+    CLAIM_QUALIFIERS,
+    CLAIM_TARGETS,
+    COMPANY_CATEGORIES,
+    CURRENCIES,
+    FX_CURRENCIES,
+    GRADES,
+    MONEY_UNITS,
+    MOST_STATED_DECIMALS,
+    OTHER_UNITS,
+    PERIODS,
+    PRICE_BASES,
+    QUALIFIERS,
+    RELIABILITY,
+    SOURCE_KINDS,
+)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 # Only web addresses: no other scheme, and nothing that could end an attribute or a LaTeX argument.
@@ -310,38 +325,3 @@ def text(package: dict) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-# The report's own output, published beside the site (gpuipo/publish/keyfigures.py writes it).
-KEY_FIGURES = {
-    "fields": [
-        {"name": "key", "type": "string", "description": "Glue key of the value, figure or table (blank for an unkeyed figure)."},
-        {"name": "chapter", "type": "string", "description": "Chapter (1-5), appendix (A) or front page (F) that prints it.",
-         "constraints": {"required": True}},
-        {"name": "kind", "type": "string", "description": "value, figure or table.",
-         "constraints": {"required": True, "enum": ["value", "figure", "table"]}},
-        {"name": "value", "type": "number", "description": "The value as computed (before formatting); blank for "
-                                                           "text, figures and tables."},
-        {"name": "unit", "type": "string", "description": "Unit of the value while it keeps one (e.g. 'CNY million', "
-                                                          "'ratio'); 'derived' when arithmetic mixed units; blank when unknown."},
-        {"name": "printed", "type": "string", "description": "The text as printed in the report (for a figure or table, "
-                                                             "its label and title).", "constraints": {"required": True}},
-        {"name": "source_ids", "type": "string", "description": "Space-separated keys (sources.csv) of the documents "
-                                                                "behind every row the value was computed from."},
-        {"name": "best_grade", "type": "string", "description": "The highest authority grade among those documents (A-D).",
-         "constraints": {"enum": ["A", "B", "C", "D"]}},
-        {"name": "lowest_grade", "type": "string", "description": "The lowest authority grade among those documents (A-D).",
-         "constraints": {"enum": ["A", "B", "C", "D"]}},
-        {"name": "low_authority", "type": "boolean", "description": "True when every one of those documents is of grade C "
-                                                                    "or D; the report marks such a figure where it prints it.",
-         "constraints": {"required": True}},
-        {"name": "as_of_earliest", "type": "date", "description": "Earliest as-of date among those rows."},
-        {"name": "as_of_latest", "type": "date", "description": "Latest as-of date among those rows."},
-        {"name": "known_from_latest", "type": "date", "description": "The day the last of those rows became public: the "
-                                                                     "value could be known from then on."},
-        {"name": "hindsight", "type": "boolean", "description": "True when a row behind it became public after the "
-                                                                "chapter's point in time (22 December 2025 for chapters 1-3).",
-         "constraints": {"required": True}},
-        {"name": "in_hindsight_note", "type": "boolean", "description": "True when it is printed inside a marked "
-                                                                        "hindsight note.", "constraints": {"required": True}},
-    ],
-    "missingValues": [""],
-}

@@ -8,12 +8,28 @@ The notebooks' one import surface. Behind it, one module per concern:
 - charts: a chart's outputs (static SVG and PNG, spec, the data behind it);
 - keyfigures, catalog, bibliography: key_figures.csv, the data dictionary, the BibTeX registry.
 """
-from gpuipo.publish.display import (show_bibliography, show_chapter_sources, show_chart, show_heading,
-                                    show_markdown, show_table, show_web_only)
+from gpuipo.publish.display import (
+                                    show_bibliography,
+                                    show_chapter_sources,
+                                    show_chart,
+                                    show_heading,
+                                    show_markdown,
+                                    show_table,
+                                    show_web_only,
+)
 from gpuipo.publish.downloads import csv_text, publish_csv, spreadsheet_safe
-from gpuipo.publish.ledger import (HINDSIGHT, chapter, glue, glue_all, key_figures, ledger_path, page_file,
-                                   plain, preview_image)
-from gpuipo.publish.markup import Markup, code, cite, download, md, strong, text
+from gpuipo.publish.ledger import (
+                                    HINDSIGHT,
+                                    chapter,
+                                    glue,
+                                    glue_all,
+                                    key_figures,
+                                    ledger_path,
+                                    page_file,
+                                    plain,
+                                    preview_image,
+)
+from gpuipo.publish.markup import Markup, cite, code, download, md, strong, text
 from gpuipo.publish.tables import column_widths, markdown_table, printed_lines, table_block
 
 __all__ = ["HINDSIGHT", "Markup", "chapter", "cite", "code", "column_widths", "csv_text", "download", "glue", "glue_all",

@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 import pandas as pd
 from pybtex.plugin import register_plugin
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.formatting.unsrt import date
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
-from pybtex.style.formatting.unsrt import date
-from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, sentence
 
 STYLE = "gpuipo"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from gpuipo.contract import loader as data
-from gpuipo.publish.bibliography import bib_file
-from gpuipo.publish import Markup, code, download, markdown_table, show_bibliography, show_web_only
 from gpuipo.contract.vocabulary import GRADES
+from gpuipo.publish import Markup, code, download, markdown_table, show_bibliography, show_web_only
+from gpuipo.publish.bibliography import bib_file
 
 
 def dictionary(name: str) -> pd.DataFrame:

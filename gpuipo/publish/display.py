@@ -14,8 +14,9 @@ from gpuipo.paths import GENERATED
 from gpuipo.publish import charts
 from gpuipo.publish.downloads import spreadsheet_safe
 from gpuipo.publish.ledger import HINDSIGHT, computed, current, glue, name_shown, preview_image, source_ids
-from gpuipo.publish.markup import Markup, RELATIVE_PATH, cite, md, sources_sentence, strong, text
+from gpuipo.publish.markup import RELATIVE_PATH, Markup, cite, md, sources_sentence, strong, text
 from gpuipo.publish.tables import table_block
+
 
 def show_markdown(*parts) -> None:
     """A paragraph: Markup parts as written, every other part as text."""

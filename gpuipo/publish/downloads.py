@@ -7,6 +7,7 @@ from gpuipo.contract.vocabulary import FORMULA_PREFIXES
 from gpuipo.paths import GENERATED
 from gpuipo.publish.markup import NUMBER
 
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """OWASP's CSV-injection defence for a published CSV: a text cell that a spreadsheet would read
     as a formula (it begins with =, +, -, @, a tab or a carriage return) gets a leading apostrophe."""

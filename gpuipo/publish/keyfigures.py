@@ -13,10 +13,45 @@ from pathlib import Path
 
 import pandas as pd
 
-from gpuipo.contract import schema
-from gpuipo.facts import only_low_grades
 from gpuipo.build.inputs import cells_text
+from gpuipo.facts import only_low_grades
 from gpuipo.publish import csv_text
+
+# The Table Schema of key_figures.csv, the report's own output, published beside it.
+KEY_FIGURES = {
+    "fields": [
+        {"name": "key", "type": "string", "description": "Glue key of the value, figure or table (blank for an unkeyed figure)."},
+        {"name": "chapter", "type": "string", "description": "Chapter (1-5), appendix (A) or front page (F) that prints it.",
+         "constraints": {"required": True}},
+        {"name": "kind", "type": "string", "description": "value, figure or table.",
+         "constraints": {"required": True, "enum": ["value", "figure", "table"]}},
+        {"name": "value", "type": "number", "description": "The value as computed (before formatting); blank for "
+                                                           "text, figures and tables."},
+        {"name": "unit", "type": "string", "description": "Unit of the value while it keeps one (e.g. 'CNY million', "
+                                                          "'ratio'); 'derived' when arithmetic mixed units; blank when unknown."},
+        {"name": "printed", "type": "string", "description": "The text as printed in the report (for a figure or table, "
+                                                             "its label and title).", "constraints": {"required": True}},
+        {"name": "source_ids", "type": "string", "description": "Space-separated keys (sources.csv) of the documents "
+                                                                "behind every row the value was computed from."},
+        {"name": "best_grade", "type": "string", "description": "The highest authority grade among those documents (A-D).",
+         "constraints": {"enum": ["A", "B", "C", "D"]}},
+        {"name": "lowest_grade", "type": "string", "description": "The lowest authority grade among those documents (A-D).",
+         "constraints": {"enum": ["A", "B", "C", "D"]}},
+        {"name": "low_authority", "type": "boolean", "description": "True when every one of those documents is of grade C "
+                                                                    "or D; the report marks such a figure where it prints it.",
+         "constraints": {"required": True}},
+        {"name": "as_of_earliest", "type": "date", "description": "Earliest as-of date among those rows."},
+        {"name": "as_of_latest", "type": "date", "description": "Latest as-of date among those rows."},
+        {"name": "known_from_latest", "type": "date", "description": "The day the last of those rows became public: the "
+                                                                     "value could be known from then on."},
+        {"name": "hindsight", "type": "boolean", "description": "True when a row behind it became public after the "
+                                                                "chapter's point in time (22 December 2025 for chapters 1-3).",
+         "constraints": {"required": True}},
+        {"name": "in_hindsight_note", "type": "boolean", "description": "True when it is printed inside a marked "
+                                                                        "hindsight note.", "constraints": {"required": True}},
+    ],
+    "missingValues": [""],
+}
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
 HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)
@@ -100,7 +135,7 @@ def table(root: Path, numbers: dict, pages=None) -> pd.DataFrame:
         notebook = root / f"{page}.ipynb"
         if notebook.exists() and (pages is None or page in pages):
             rows += rows_for(manifest, notebook, numbers)
-    columns = [f["name"] for f in schema.KEY_FIGURES["fields"]]
+    columns = [f["name"] for f in KEY_FIGURES["fields"]]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -108,5 +143,5 @@ def write(root: Path, outdir: Path, numbers: dict, pages=None) -> None:
     """key_figures.csv and its Table Schema, beside the site's pages."""
     frame = table(root, numbers, pages)
     (outdir / "key_figures.csv").write_text(csv_text(frame), encoding="utf-8")
-    (outdir / "key_figures.schema.json").write_text(json.dumps(schema.KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
+    (outdir / "key_figures.schema.json").write_text(json.dumps(KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")

@@ -6,6 +6,7 @@ import pandas as pd
 from gpuipo.contract.vocabulary import PRINT_LINE
 from gpuipo.publish.markup import NUMBER_SHOWN, text
 
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A pipe table whose every cell is text (or Markup built here); numbers are right-aligned."""
     def cells(values):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gpuipo.facts import fx
-from gpuipo.facts import metrics
-from gpuipo.facts import Fact, Facts
+from gpuipo.facts import Fact, Facts, fx, metrics
 
 BIREN, CATL = "biren-hk-ipo", "catl-hk-ipo"
 OFFER_LABELS = {CATL: "CATL 宁德时代", BIREN: "Biren 壁仞科技"}
