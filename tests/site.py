@@ -1,4 +1,5 @@
 """Helpers to read the built site (used by the site and browser tests)."""
+import json
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -73,3 +74,9 @@ def parse(path: Path) -> PageParser:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.plain = " ".join(" ".join(parser.text).split())
     return parser
+
+
+def cells_text(notebook: Path, kind: str = "markdown") -> str:
+    """The text of a notebook's cells of one kind: its prose (markdown) or its code."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == kind)

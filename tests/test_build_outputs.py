@@ -104,18 +104,16 @@ def test_a_write_failure_names_the_file_and_the_cause():
 
 
 def test_key_figures_read_only_the_ledgers_of_the_books_pages(tmp_path):
-    """A ledger left in the generated files by a page the book no longer builds adds nothing."""
+    """A ledger left in the generated files by a page the book no longer builds adds nothing: the pages
+    come from the parsed book (what each prints), not from the ledgers found."""
     import json
 
     from gpuipo.publish import keyfigures
 
     (tmp_path / "_build" / "generated" / "ledger").mkdir(parents=True)
-    (tmp_path / "chapters").mkdir()
     ledger = {"page": "chapters/gone", "chapter": "9", "as_known_on": None, "shown": [], "preview": None,
               "glued": {"gone_value": {"value": 1, "unit": None, "rows": []}}}
     (tmp_path / "_build" / "generated" / "ledger" / "chapters__gone.json").write_text(json.dumps(ledger), encoding="utf-8")
-    notebook = {"cells": [{"cell_type": "markdown", "source": ["{glue:text}`gone_value`"], "metadata": {}}],
-                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "chapters" / "gone.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    assert list(keyfigures.table(tmp_path, {})["key"]) == ["gone_value"]
-    assert keyfigures.table(tmp_path, {}, pages={"index", "chapters/kept"}).empty
+    printed = [("gone_value", "", False)]
+    assert list(keyfigures.table(tmp_path, {}, {"chapters/gone": printed})["key"]) == ["gone_value"]
+    assert keyfigures.table(tmp_path, {}, {"index": [], "chapters/kept": printed}).empty

@@ -14,10 +14,10 @@ import pytest
 from gpuipo.contract import loader as data
 from gpuipo.contract import printable
 from gpuipo import publish
-from gpuipo.build.inputs import cells_text
 
 from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_rows, replace_bytes, row_count, set_cell, tool,
                       write_rows)
+from .site import cells_text
 
 SECRET = "SECRET-7f3a9c-not-in-the-repository"
 

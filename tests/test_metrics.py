@@ -160,11 +160,10 @@ def test_buy_and_hold_abnormal_return_by_hand():
     assert summed == pytest.approx(1.0 - 0.5 - 0.10)           # the sum of daily differences says +40 %
 
 
-def test_latest_date_leaves_out_schedules_and_publication_days():
-    from gpuipo.contract import loader as data
+def test_the_data_is_as_of_its_latest_observation_not_a_schedule_or_a_publication_day():
     from gpuipo.contract.vocabulary import DATA_HORIZON
 
-    latest = data.latest_date()
+    latest = pd.Timestamp(Facts().data_as_of())
     assert latest.date() <= DATA_HORIZON
     scheduled = Facts().rows("offering_dates", event="controlling_holder_lockup_ends")["date"].max()
     assert scheduled > latest                              # a lock-up still to end is not data about that day

@@ -11,6 +11,7 @@ from gpuipo.chapters import biren
 from gpuipo.chapters import claims
 from gpuipo.chapters import hkmarket
 from gpuipo.facts import Facts
+from gpuipo.facts.dates import written
 
 from .site import ROOT, SITE, html_pages, parse
 
@@ -123,10 +124,8 @@ def test_print_has_no_web_only_wording_and_a_condensed_dictionary(text):
 def test_title_page_names_the_ticker_the_data_date_and_the_edition():
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(PDF), "-"], capture_output=True, text=True,
                            check=True).stdout
-    from gpuipo.contract import loader as data
-
     assert Facts().company("biren")["ticker"] in first
-    assert "Data as of " + data.latest_date().strftime("%d %B %Y").lstrip("0") in first
+    assert "Data as of " + written(Facts().data_as_of()) in first
     assert re.search(r"Edition of \d{1,2} [A-Z][a-z]+ \d{4}", first)
 
 

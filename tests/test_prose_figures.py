@@ -9,9 +9,8 @@ import re
 import pytest
 import yaml
 
-from gpuipo.build.inputs import cells_text
 
-from .site import ROOT
+from .site import ROOT, cells_text
 
 GLUE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
 # Inline code only: a span that ran across lines would swallow the prose inside a fenced directive.

@@ -21,9 +21,9 @@ from gpuipo.chapters import hkmarket
 from gpuipo.chapters import pricing
 from gpuipo.contract import vocabulary
 from gpuipo.facts import Fact, Facts, served_by
-from gpuipo.build.inputs import cells_text
+from gpuipo.publish.ledger import served_rows
 
-from .site import ROOT, ensure_site
+from .site import ROOT, cells_text, ensure_site
 
 CUTOFF = vocabulary.ARTICLE_DATE.isoformat()
 POINT_IN_TIME = {"chapters/01_pricing_logic": pricing, "chapters/02_biren": biren, "chapters/03_hong_kong_ipo": hkmarket}
@@ -124,8 +124,8 @@ def test_every_caption_cites_exactly_its_ledger(site, page):
     for item in ledger["shown"]:
         caption = shown[item["name"].replace("_", "-")]   # the id docutils makes of the name
         assert caption["number"].split()[1].split(".")[0] == chapter, item["name"]
-        assert caption["cited"] == sorted({row[2] for row in item["rows"]}), item["name"]
-        late = any(row[4] > CUTOFF for row in item["rows"]) and page in POINT_IN_TIME
+        assert caption["cited"] == sorted({row["source_id"] for row in item["rows"]}), item["name"]
+        late = any(row["known_from"] > CUTOFF for row in item["rows"]) and page in POINT_IN_TIME
         assert caption["hindsight"] == late == item["hindsight"], item["name"]
 
 
@@ -136,11 +136,10 @@ def test_glued_values_rest_on_the_chapter_view(site, page):
     expected = {**module.figures(Facts(as_known_on=CUTOFF)), **module.hindsight(Facts())}
     for key, entry in ledger["glued"].items():
         value = expected[key]
-        rows = sorted([row.table, list(row.key), row.source_id, row.as_of, row.known_from, row.grade]
-                      for row in served_by(value))
-        assert entry["rows"] == rows, key
+        rows = sorted(served_by(value))
+        assert served_rows(entry["rows"]) == rows, key
         if not key.startswith("h_"):
-            assert all(row[4] <= CUTOFF for row in rows), key
+            assert all(row.known_from <= CUTOFF for row in rows), key
 
 
 def test_no_unmarked_figure_of_chapters_1_to_3_rests_on_a_later_row(site):

@@ -164,9 +164,7 @@ def test_every_chapter_states_the_date_its_data_runs_to(site, name):
     if name < "chapters/04":
         assert day <= pd.Timestamp("2025-12-22")      # chapters 1-3 rest on the article's date
     if name == "chapters/04_after_listing":
-        from gpuipo.contract import loader as data
-
-        assert day == data.latest_date()               # chapter 4 uses the newest observation in the package
+        assert day == pd.Timestamp(Facts().data_as_of())   # chapter 4 uses the newest observation in the package
 
 
 def test_front_page_opens_with_where_biren_stands(site):

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -58,9 +57,3 @@ def execution(root: Path = ROOT) -> str:
 
 def book(root: Path = ROOT) -> str:
     return fingerprint(BOOK_INPUTS, root)
-
-
-def cells_text(notebook: Path, kind: str = "markdown") -> str:
-    """The text of a notebook's cells of one kind: its prose (markdown) or its code."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == kind)

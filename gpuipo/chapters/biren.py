@@ -4,8 +4,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gpuipo.contract.vocabulary import LOW_GRADE_MARK, LOW_GRADES
+from gpuipo.contract.vocabulary import LOW_GRADES, LOW_GRADE_MARK
 from gpuipo.facts import Facts, Text, metrics, served_by, shown
+from gpuipo.facts.dates import CHART_YEAR, written_to
 from gpuipo.facts.units import convert
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH
 
@@ -165,13 +166,13 @@ def milestones_chart(f: Facts):
     """One row per dated event, in date order, named on the axis: events months apart (BR100/BR104 and
     BR104's MLPerf entry) no longer print their labels over each other."""
     rows = f.rows("biren_milestones").sort_values("date", kind="stable")
-    rows["when"] = [d.strftime("%Y") if p == "year" else d.strftime("%b %Y") if p == "month" else d.strftime("%d %b %Y")
+    rows["when"] = [written_to(d, p)
                     for d, p in zip(rows["date"], rows["date_precision"])]
     rows["lane"] = rows["product"].replace({"results": "company"}).where(
         rows["product"].isin(["company", "results", "IPO"]), "chips")
     rows["row"] = [f"{when}: {product}" for when, product in zip(rows["when"], rows["product"])]
     chart = alt.Chart(rows).mark_point(size=120, filled=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format=CHART_YEAR, tickCount="year")),
         y=alt.Y("row:N", title=None, sort=list(rows["row"])),
         color=alt.Color("lane:N", title=None, sort=["company", "chips", "IPO"],
                         scale=alt.Scale(domain=["company", "chips", "IPO"], range=[MUTED, ACCENT, PALETTE[1]])),

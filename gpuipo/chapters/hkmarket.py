@@ -9,15 +9,9 @@ import altair as alt
 import pandas as pd
 
 from gpuipo.facts import Fact, Facts, Text, metrics
-from gpuipo.shared.deals import (
-    BIREN,
-    CATL,
-    OFFER_LABELS,
-    biren_close,
-    cornerstone_denominators,
-    offer_structure,
-    prospectus_price,
-)
+from gpuipo.facts.dates import CHART_MONTH, written
+from gpuipo.shared.deals import (BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure,
+                                 prospectus_price)
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE
 
 LAST_CLOSE_BEFORE_ARTICLE = pd.Timestamp("2025-12-19")
@@ -53,7 +47,7 @@ def southbound(f: Facts) -> dict:
     full_2024 = _flow(f, "2024-12-31", "year_to_date")
     ytd = _flow(f, latest["as_of"], "year_to_date")
     return {
-        "sb_2024": full_2024, "sb_ytd_latest": ytd, "sb_ytd_latest_date": Text(latest["as_of"].strftime("%d %B %Y").lstrip("0"),
+        "sb_2024": full_2024, "sb_ytd_latest": ytd, "sb_ytd_latest_date": Text(written(latest["as_of"]),
                                                                                ytd.served),
         "sb_ytd_latest_vs_2024": metrics.multiple(full_2024, ytd),
         "sb_5tn_date": _crossing(f, 5000),
@@ -65,7 +59,7 @@ def _crossing(f: Facts, threshold_bn: float) -> Text:
     """First date the since-launch total is stated at or above a threshold (HK$ billion)."""
     rows = f.rows("southbound_flows", measure="since_launch", record=False, where=lambda t: t["value"] >= threshold_bn)
     first = rows.sort_values("as_of").head(1)
-    return Text(first["as_of"].iloc[0].strftime("%d %B %Y").lstrip("0"), f.served(first))
+    return Text(written(first["as_of"].iloc[0]), f.served(first))
 
 
 def _market(f: Facts, period, measure, compiler, as_of) -> Fact:
@@ -172,7 +166,7 @@ def southbound_chart(f: Facts):
     rows = f.rows("southbound_flows", measure="year_to_date", where=lambda t: t["as_of"].dt.year == 2025)
     rows["how"] = rows["qualifier"].map({"exact": "stated", "about": "about", "more_than": "more than"})
     return alt.Chart(rows).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        x=alt.X("as_of:T", title="Date (2025)", axis=alt.Axis(format="%b", tickCount="month")),
+        x=alt.X("as_of:T", title="Date (2025)", axis=alt.Axis(format=CHART_MONTH, tickCount="month")),
         y=alt.Y("value:Q", title="Net buying since 1 January (HK$ billion)"),
         tooltip=[alt.Tooltip("as_of:T", title="As of"), alt.Tooltip("value:Q", title="HK$ bn", format=",.1f"),
                  alt.Tooltip("how:N", title="Stated as"), alt.Tooltip("source_id:N", title="Source")],

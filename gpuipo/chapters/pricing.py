@@ -6,6 +6,7 @@ import pandas as pd
 
 from gpuipo.contract.vocabulary import TOLERANCES
 from gpuipo.facts import Facts, Text, metrics, served_by, shown
+from gpuipo.facts.dates import CHART_YEAR, written
 from gpuipo.shared import deals
 from gpuipo.shared.reading import fits
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
@@ -20,7 +21,7 @@ def cambricon_run(f: Facts) -> dict:
     record_close = f.obs("cambricon", "2025-08-28", "close", currency="CNY")
     return {
         "cam_trough": trough,
-        "cam_trough_month": Text(trough_row["date"].strftime("%B %Y"), f.served(trough_row)),
+        "cam_trough_month": Text(written(trough_row["date"], "month"), f.served(trough_row)),
         "cam_high": high,
         "cam_record_close": record_close,
         "cam_multiple_high": metrics.multiple(trough, high),
@@ -105,7 +106,7 @@ def figures(f: Facts) -> dict:
     values["cam_profit_9m2025"] = f.fin("cambricon", "9M-2025", "net_profit", currency="CNY")
     values["biren_customers_fy2024"] = f.fin("biren", "FY2024", "customers")
     values["biren_top5_fy2024"] = f.fin("biren", "FY2024", "top5_customer_share") / 100
-    values["basket_date"] = deals.BASKET_DATE.strftime("%d %B %Y")
+    values["basket_date"] = written(deals.BASKET_DATE)
     return values
 
 
@@ -122,7 +123,7 @@ def hindsight(f: Facts) -> dict:
                                                   f.fin("cambricon", "FY2025", "revenue", currency="CNY")),
         "h_ilu_rev_fy2024": f.fin("iluvatar", "FY2024", "revenue", currency="CNY"),
         "h_enflame_rev_fy2024": enflame,
-        "h_enflame_public": Text(pd.Timestamp(public).strftime("%d %B %Y").lstrip("0"), enflame.served),
+        "h_enflame_public": Text(written(public), enflame.served),
         "h_ilu_filing": f.date_text("iluvatar-hk-ipo", "listing"),
     }
 
@@ -135,7 +136,7 @@ def cambricon_chart(f: Facts) -> alt.Chart:
     rows["point"] = rows["kind"].map(label)
     offer = f.term("cambricon-star-ipo", "offer_price", currency="CNY")
     base = alt.Chart(rows).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format=CHART_YEAR, tickCount="year")),
         y=alt.Y("value:Q", title="Share price (CNY, log scale)", scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("point:N", title="Price"),
                  alt.Tooltip("value:Q", title="CNY", format=",.2f"), alt.Tooltip("source_id:N", title="Source")],

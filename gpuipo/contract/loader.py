@@ -68,14 +68,3 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
 def table_names(data_dir: Path | str = DATA_DIR) -> list[str]:
     return [r["name"] for r in validate(data_dir)["resources"]]
 
-
-def latest_date(data_dir: Path | str = DATA_DIR) -> pd.Timestamp:
-    """Newest date any observation in the package refers to: publication dates of sources, the days a
-    value became public and scheduled dates (a lock-up still to end) are not observations."""
-    latest = pd.Timestamp.min
-    for resource in validate(data_dir)["resources"]:
-        frame = load(resource["name"], data_dir)
-        for field in resource["schema"]["fields"]:
-            if field["type"] == "date" and not field.get("scheduled") and field["name"] != "known_from":
-                latest = max(latest, frame[field["name"]].max())
-    return latest

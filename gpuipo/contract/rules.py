@@ -10,28 +10,11 @@ from calendar import monthrange
 from collections import defaultdict
 from datetime import date
 
-from gpuipo.contract.series import (
-    above_zero,
-    adjusted_rows_come_first,
-    amount_in_base_unit,
-    basis_states_its_factor,
-    one_scale_per_series,
-    one_unit_kind_per_series,
-    period_end,
-    prices_above_zero,
-    within_the_day_range,
-)
-from gpuipo.contract.vocabulary import (
-    DATA_HORIZON,
-    KIND_GRADES,
-    MONEY_KINDS,
-    OBSERVED_DATE_COLUMNS,
-    PERCENT_OF_WHOLE_TABLES,
-    PERIOD_END,
-    SPECIALIST_KIND_TABLES,
-    TABLE_KINDS,
-    UNITS,
-)
+from gpuipo.contract.series import (above_zero, adjusted_rows_come_first, amount_in_base_unit, basis_states_its_factor,
+                                    one_scale_per_series, one_unit_kind_per_series, period_end, prices_above_zero,
+                                    within_the_day_range)
+from gpuipo.contract.vocabulary import (DATA_HORIZON, KIND_GRADES, MONEY_KINDS, OBSERVED_DATE_COLUMNS,
+                                        PERCENT_OF_WHOLE_TABLES, PERIOD_END, SPECIALIST_KIND_TABLES, TABLE_KINDS, UNITS)
 
 # Financial metrics that cannot be negative; profit lines are signed.
 NON_NEGATIVE_METRICS = {

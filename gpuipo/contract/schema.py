@@ -2,23 +2,10 @@
 contain. tools/write_datapackage.py writes it; the validator refuses a datapackage.json that differs,
 so a hand edit cannot drop a constraint unnoticed.
 """
-from gpuipo.contract.vocabulary import (
-    CLAIM_KINDS,
-    CLAIM_QUALIFIERS,
-    CLAIM_TARGETS,
-    COMPANY_CATEGORIES,
-    CURRENCIES,
-    FX_CURRENCIES,
-    GRADES,
-    MONEY_UNITS,
-    MOST_STATED_DECIMALS,
-    OTHER_UNITS,
-    PERIODS,
-    PRICE_BASES,
-    QUALIFIERS,
-    RELIABILITY,
-    SOURCE_KINDS,
-)
+from gpuipo.contract.vocabulary import (AS_OF_COLUMNS, CLAIM_KINDS, CLAIM_QUALIFIERS, CLAIM_TARGETS, COMPANY_CATEGORIES,
+                                        CURRENCIES, FX_CURRENCIES, GRADES, MONEY_UNITS, MOST_STATED_DECIMALS,
+                                        OTHER_UNITS, PERIODS, PRICE_BASES, QUALIFIERS, RELIABILITY, SCHEDULED_TABLES,
+                                        SOURCE_KINDS)
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 # Only web addresses: no other scheme, and nothing that could end an attribute or a LaTeX argument.
@@ -120,7 +107,7 @@ RESOURCES = [
             "prospectus", "public_offer_opens", "public_offer_closes", "allotment_results", "listing",
             "stabilization_period_ends", "greenshoe_exercise_announced", "cornerstone_lockup_ends",
             "lockup_first_free_day", "controlling_holder_lockup_ends", "announced"]),
-        dict(f("date", "date", "Date of the event (ISO 8601); a scheduled event may lie ahead of the data."), scheduled=True),
+        f("date", "date", "Date of the event (ISO 8601); a scheduled event may lie ahead of the data."),
         SOURCE, KNOWN, NOTE,
     ], ["offering_id", "event"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
     ("financials", "Income-statement items and other period figures, one per row, in the unit reported.", [
@@ -237,8 +224,8 @@ RESOURCES = [
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
     ], ["rule_id"], [source_fk()]),
     ("biren_milestones", "Biren Technology: product and corporate milestones.", [
-        dict(f("date", "date", "Date; for month or year precision, the first day of that month or year. A "
-               "planned milestone may lie ahead of the data."), scheduled=True),
+        f("date", "date", "Date; for month or year precision, the first day of that month or year. A "
+          "planned milestone may lie ahead of the data."),
         f("date_precision", "string", "day, month or year.", enum=["day", "month", "year"]),
         f("product", "string", "Product or track."),
         f("event", "string", "What happened."),
@@ -297,6 +284,9 @@ RESOURCES = [
 def descriptor() -> dict:
     resources = []
     for name, description, fields, primary_key, foreign_keys in RESOURCES:
+        # The date a row of a table of schedules names may lie ahead of the data (one list: SCHEDULED_TABLES).
+        fields = [dict(field, scheduled=True) if name in SCHEDULED_TABLES and field["name"] == AS_OF_COLUMNS[name]
+                  else field for field in fields]
         schema = {"fields": fields, "primaryKey": primary_key, "missingValues": [""]}
         if CORROBORATED in fields:
             foreign_keys = foreign_keys + [source_fk("corroborated_by")]

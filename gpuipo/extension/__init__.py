@@ -11,39 +11,15 @@ one module per concern; nothing here computes a figure of the report.
 - outputs: the bibliography, key_figures.csv, preview images, the PDF and the record of what this build
   wrote into the site; and the icon font cut to what the site draws (icon_font).
 """
-from gpuipo.extension.head import (
-    base_url,
-    defer_scripts,
-    deferred_scripts_only,
-    describe_page,
-    drop_thebe,
-    register_template_filters,
-    require_static_files,
-)
+from gpuipo.extension.head import (base_url, defer_scripts, deferred_scripts_only, describe_page, drop_thebe,
+                                   register_template_filters, require_static_files)
 from gpuipo.extension.latex import GradeHeadings, KeepHeadingsWithTables, title_page
-from gpuipo.extension.marks import (
-    ChineseText,
-    KeyedPasteText,
-    MarkChinese,
-    MarkLowAuthority,
-    MinusSigns,
-    depart_chinese_html,
-    depart_chinese_latex,
-    skip_node,
-    visit_chinese_html,
-    visit_chinese_latex,
-)
-from gpuipo.extension.outputs import (
-    cut_icon_fonts,
-    link_pdf,
-    no_build_folder_is_copied_whole,
-    record_page,
-    ship_pdf,
-    ship_preview_images,
-    write_bibliography,
-    write_key_figures,
-    write_record,
-)
+from gpuipo.extension.marks import (ChineseText, KeyedPasteText, MarkChinese, MarkLowAuthority, MinusSigns,
+                                    depart_chinese_html, depart_chinese_latex, forget_printed_values,
+                                    merge_printed_values, record_printed_values, skip_node, start_printed_values,
+                                    visit_chinese_html, visit_chinese_latex)
+from gpuipo.extension.outputs import (cut_icon_fonts, link_pdf, no_build_folder_is_copied_whole, record_page,
+                                      ship_pdf, ship_preview_images, write_bibliography, write_key_figures, write_record)
 from gpuipo.extension.state import own_build_state, seal_build_state
 
 
@@ -56,6 +32,10 @@ def setup(app):
     app.add_node(ChineseText, html=(visit_chinese_html, depart_chinese_html),
                  latex=(visit_chinese_latex, depart_chinese_latex), text=(skip_node, skip_node))
     app.add_post_transform(MarkChinese)
+    app.connect("builder-inited", start_printed_values)
+    app.connect("doctree-read", record_printed_values)
+    app.connect("env-purge-doc", forget_printed_values)
+    app.connect("env-merge-info", merge_printed_values)
     app.connect("builder-inited", require_static_files)
     app.connect("builder-inited", no_build_folder_is_copied_whole)
     app.connect("builder-inited", lambda app: setattr(app, "gpuipo_written", set()))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from gpuipo.contract import loader as data
+from gpuipo.facts import Facts
+from gpuipo.facts.dates import written
 
 
 def _commit_date(srcdir) -> str:
@@ -24,12 +25,12 @@ def _commit_date(srcdir) -> str:
 
 def title_page(app, config):
     """A title page for the PDF with the dates a reader needs: data as of, and build (commit) date."""
-    as_of = data.latest_date().strftime("%d %B %Y").lstrip("0")
+    as_of = written(Facts().data_as_of())
     biren = data.load("companies").set_index("company_id").loc["biren"]
     # Data text on the title page: only a ticker's characters (digits, letters, a dot) are let through.
     ticker = re.sub(r"[^0-9A-Za-z.]", "", str(biren["ticker"]))
     committed = _commit_date(app.srcdir)
-    edition = pd.Timestamp(committed).strftime("%d %B %Y").lstrip("0") if committed != "unknown" else committed
+    edition = written(committed) if committed != "unknown" else committed
     title = (config.html_title or config.project).replace("&", r"\&")
     config.latex_elements["maketitle"] = (
         r"\begin{titlepage}\centering\vspace*{3cm}"

@@ -19,12 +19,36 @@ class KeyedPasteText(PasteTextRole):
 
     def run(self):
         made, messages = super().run()
-        key = self.text.rsplit("::", 1)[-1]
-        key = key.split(":", 1)[0]
+        key, _, form = self.text.rsplit("::", 1)[-1].partition(":")
         for node in made:
             # The page as well: the LaTeX builder post-transforms one merged document, named after the root.
-            node["glue_key"], node["glue_page"] = key, self.document.settings.env.docname
+            node["glue_key"], node["glue_page"], node["glue_format"] = key, self.document.settings.env.docname, form
         return made, messages
+
+
+def record_printed_values(app, doctree):
+    """What the page prints of its glued values, in order: (key, format, inside a hindsight note: an
+    admonition of class "hindsight"), read from the parsed page, where the role above marked every pasted
+    value. key_figures.csv is written from it (gpuipo.publish.keyfigures)."""
+    printed = []
+    for node in doctree.findall(nodes.Element):
+        if "glue_key" in node.attributes:
+            in_note = any(isinstance(a, nodes.admonition) and "hindsight" in a["classes"] for a in ancestors(node))
+            printed.append((node["glue_key"], node["glue_format"], in_note))
+    app.env.gpuipo_printed[app.env.docname] = printed
+
+
+def start_printed_values(app):
+    if not hasattr(app.env, "gpuipo_printed"):
+        app.env.gpuipo_printed = {}
+
+
+def forget_printed_values(app, env, docname):
+    getattr(env, "gpuipo_printed", {}).pop(docname, None)
+
+
+def merge_printed_values(app, env, docnames, other):
+    env.gpuipo_printed.update({name: other.gpuipo_printed[name] for name in docnames if name in other.gpuipo_printed})
 
 
 class MarkLowAuthority(SphinxPostTransform):

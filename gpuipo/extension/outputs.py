@@ -45,7 +45,8 @@ def write_key_figures(app, exception):
     if exception is None and app.builder.format == "html":
         from gpuipo.publish.keyfigures import write
 
-        write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env), pages=app.env.found_docs)
+        printed = {page: values for page, values in app.env.gpuipo_printed.items() if page in app.env.found_docs}
+        write(Path(app.srcdir), Path(app.outdir), figure_numbers(app.env), printed)
 
 
 def figure_numbers(env) -> dict:

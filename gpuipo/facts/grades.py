@@ -2,7 +2,7 @@
 mark printed after a value that rests only on grade C or D documents."""
 from __future__ import annotations
 
-from gpuipo.contract.vocabulary import LOW_GRADE_MARK, LOW_GRADES, STRONG_GRADES
+from gpuipo.contract.vocabulary import LOW_GRADES, LOW_GRADE_MARK, STRONG_GRADES
 from gpuipo.facts.values import Served, served_by
 
 

@@ -12,8 +12,7 @@ import pandas as pd
 
 from gpuipo.contract import loader as data
 from gpuipo.contract.vocabulary import AS_OF_COLUMNS, MONEY_KINDS, PERIOD_END, UNITS
-from gpuipo.facts.dates import iso_day as _day
-from gpuipo.facts.dates import latest_day
+from gpuipo.facts.dates import data_as_of, iso_day as _day, latest_day, written
 from gpuipo.facts.units import convert
 from gpuipo.facts.values import Fact, Served, Text
 
@@ -89,15 +88,30 @@ class Facts:
             tables[name] = (frame, provenance)
         return tables
 
+    @staticmethod
+    def _served_rows(name: str, provenance: pd.DataFrame) -> frozenset:
+        return frozenset(Served(name, r.key, r.source_id, r.as_of, r.known_from, r.grade, r.corroborated_by,
+                                r.second_grade) for r in provenance.itertuples())
+
     def _serve(self, name: str, index) -> frozenset:
         provenance = self._tables[name][1]
         if provenance is None:
             return frozenset()
-        served = frozenset(Served(name, r.key, r.source_id, r.as_of, r.known_from, r.grade, r.corroborated_by,
-                                  r.second_grade) for r in provenance.loc[list(index)].itertuples())
+        served = self._served_rows(name, provenance.loc[list(index)])
         for recorder in self._recorders:
             recorder.update(served)
         return served
+
+    def every_row(self) -> frozenset:
+        """Every row this object can serve, of every table (not recorded as used): for the rules that look
+        at the whole package, such as what it is as of."""
+        return frozenset().union(*(self._served_rows(name, provenance) for name, (_, provenance) in self._tables.items()
+                                   if provenance is not None))
+
+    def data_as_of(self) -> str:
+        """The package's "as of" (gpuipo.facts.dates.data_as_of over every row): the latest day an observation
+        public by this object's day refers to."""
+        return data_as_of(self.every_row())
 
     @contextmanager
     def recording(self):
@@ -196,9 +210,9 @@ class Facts:
     def date(self, offering_id: str, event: str) -> pd.Timestamp:
         return self.row("offering_dates", offering_id=offering_id, event=event)["date"]
 
-    def date_text(self, offering_id: str, event: str, form: str = "%d %B %Y") -> Text:
+    def date_text(self, offering_id: str, event: str, form: str = "day") -> Text:
         row = self.row("offering_dates", offering_id=offering_id, event=event)
-        return Text(row["date"].strftime(form).lstrip("0"), self.served(row))
+        return Text(written(row["date"], form), self.served(row))
 
     def fin_row(self, company: str, period: str, metric: str) -> pd.Series:
         return self.row("financials", company_id=company, period=period, metric=metric)

@@ -8,13 +8,14 @@ import json
 import pandas as pd
 from IPython.display import Markdown, display
 
-from gpuipo.contract.vocabulary import DATA_HORIZON, LOW_GRADE_MARK
-from gpuipo.facts import low_authority
+from gpuipo.contract.vocabulary import LOW_GRADE_MARK
+from gpuipo.facts import Facts, dates, low_authority
+from gpuipo.facts.dates import written
 from gpuipo.paths import GENERATED
 from gpuipo.publish import charts
 from gpuipo.publish.downloads import spreadsheet_safe
 from gpuipo.publish.ledger import HINDSIGHT, computed, current, glue, name_shown, preview_image, source_ids
-from gpuipo.publish.markup import RELATIVE_PATH, Markup, cite, md, sources_sentence, strong, text
+from gpuipo.publish.markup import Markup, RELATIVE_PATH, cite, md, sources_sentence, strong, text
 from gpuipo.publish.tables import table_block
 
 
@@ -48,7 +49,7 @@ def _caption(title: str, caption: str, served, marks_inside: bool = False) -> st
 
 
 def _known_after() -> str:
-    return "public after " + pd.Timestamp(current().as_known_on).strftime("%d %B %Y").lstrip("0")
+    return "public after " + written(current().as_known_on)
 
 
 class _MimeBundle:
@@ -106,13 +107,16 @@ def show_table(table, facts=None, *, title: str = "", caption: str = "", name: s
 
 
 def data_as_of() -> str:
-    """The latest day any value the chapter shows refers to. A schedule (a date announced before it came,
-    such as a lock-up's end) is not data about that day and is left out, and so, for a chapter that rests
-    on an earlier day, are the rows its hindsight notes add."""
-    days = [row.as_of for row in current().served if row.as_of and row.as_of <= row.known_from
-            and row.as_of <= DATA_HORIZON.isoformat()
-            and not (current().as_known_on and row.known_from > current().as_known_on)]
-    return pd.Timestamp(max(days)).strftime("%d %B %Y").lstrip("0") if days else ""
+    """The chapter's "as of", written out: the latest day any value it shows refers to, by the package's one
+    rule (gpuipo.facts.dates.data_as_of): schedules aside, and for a chapter that rests on an earlier day,
+    the rows its hindsight notes add."""
+    day = dates.data_as_of(current().served, current().as_known_on)
+    return written(day) if day else ""
+
+
+def package_data_as_of() -> str:
+    """The whole package's "as of", written out, by the same rule."""
+    return written(Facts().data_as_of())
 
 
 def show_web_only(*blocks) -> None:
@@ -137,7 +141,7 @@ def show_chapter_sources() -> None:
     as_of = data_as_of()
     glue("data_as_of", as_of)
     if as_of:
-        known = (f" (what was public on {pd.Timestamp(current().as_known_on).strftime('%d %B %Y').lstrip('0')}; the "
+        known = (f" (what was public on {written(current().as_known_on)}; the "
                  "hindsight notes add later facts)") if current().as_known_on else ""
         display(Markdown(md(strong("Data as of."), f" {as_of}{known}: the latest day any number, chart or table of "
                             "this chapter refers to.")))

@@ -2,20 +2,21 @@
 
 As a chapter runs, gpuipo.publish writes its ledger to _build/generated/ledger/<page>.json: each glued
 value with the rows behind it, and each figure and table with the rows it used. This module reads
-those ledgers and the chapters' prose (to know how each value is printed, and whether inside a
-hindsight note) and writes one row per printed value, figure and table. Nothing is computed again.
+those ledgers and what each parsed page prints (its glued values, their formats, and whether inside a
+hindsight note: gpuipo.extension.marks records them from the doctree) and writes one row per printed
+value, figure and table. Nothing is computed again.
 """
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from gpuipo.build.inputs import cells_text
-from gpuipo.facts import only_low_grades
-from gpuipo.publish import csv_text
+from gpuipo.facts.dates import after
+from gpuipo.facts.grades import low_authority
+from gpuipo.publish.downloads import csv_text
+from gpuipo.publish.ledger import served_rows
 
 # The Table Schema of key_figures.csv, the report's own output, published beside it.
 KEY_FIGURES = {
@@ -53,25 +54,6 @@ KEY_FIGURES = {
     "missingValues": [""],
 }
 
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
-HINDSIGHT_OPEN = re.compile(r"^(:{3,})\{admonition\}\s*With hindsight", re.M)
-
-
-def printed(notebook: Path) -> list[tuple[str, str, bool]]:
-    """(key, format, inside a hindsight note) for every glued value a page prints, in order."""
-    text = cells_text(notebook)
-    notes = []
-    for opening in HINDSIGHT_OPEN.finditer(text):
-        fence = opening.group(1)
-        end = re.compile(rf"^{fence}\s*$", re.M).search(text, opening.end())
-        notes.append((opening.start(), end.end() if end else len(text)))
-    return [(m.group(1), m.group(2) or "", any(a <= m.start() < b for a, b in notes)) for m in GLUE_ROLE.finditer(text)]
-
-
-def _dates(rows, field: int) -> list[str]:
-    return sorted(row[field] for row in rows)
-
-
 def manifests(root: Path) -> dict[str, dict]:
     """The chapters' ledgers, by page."""
     found = {}
@@ -81,34 +63,31 @@ def manifests(root: Path) -> dict[str, dict]:
     return found
 
 
-def low_authority(rows) -> bool:
-    """The ledger's rows (lists written by gpuipo.publish; the grade is the sixth field) rest only on C/D."""
-    return only_low_grades(row[5] for row in rows)
-
-
 def low_authority_keys(root: Path) -> dict[str, set]:
     """Per page, the glued values that rest only on grade C or D sources (marked where printed)."""
-    return {page: {key for key, entry in manifest["glued"].items() if low_authority(entry["rows"])}
+    return {page: {key for key, entry in manifest["glued"].items() if low_authority(served_rows(entry["rows"]))}
             for page, manifest in manifests(root).items()}
 
 
-def rows_for(manifest: dict, notebook: Path, numbers: dict) -> list[dict]:
-    cutoff = manifest.get("as_known_on") or ""
-    out = []
+def provenance(records, cutoff: str | None) -> dict:
+    """What key_figures.csv says of the rows behind a value: their sources, grades, dates and whether any
+    became public after the chapter's day (hindsight), by the same rules as the pages."""
+    rows = served_rows(records)
+    known, as_of = sorted(row.known_from for row in rows), sorted(row.as_of for row in rows)
+    grades = sorted({row.grade for row in rows})
+    return {"source_ids": " ".join(sorted({row.source_id for row in rows})),
+            "best_grade": grades[0] if grades else "", "lowest_grade": grades[-1] if grades else "",
+            "low_authority": low_authority(rows),
+            "as_of_earliest": as_of[0] if as_of else "", "as_of_latest": as_of[-1] if as_of else "",
+            "known_from_latest": known[-1] if known else "", "hindsight": after(rows, cutoff)}
 
-    def provenance(rows):
-        known = _dates(rows, 4)
-        as_of = _dates(rows, 3)
-        grades = sorted({row[5] for row in rows})
-        return {"source_ids": " ".join(sorted({row[2] for row in rows})),
-                "best_grade": grades[0] if grades else "", "lowest_grade": grades[-1] if grades else "",
-                "low_authority": low_authority(rows),
-                "as_of_earliest": as_of[0] if as_of else "", "as_of_latest": as_of[-1] if as_of else "",
-                "known_from_latest": known[-1] if known else "",
-                "hindsight": bool(cutoff and known and known[-1] > cutoff)}
 
-    seen = set()
-    for key, form, in_note in printed(notebook):
+def rows_for(manifest: dict, printed: list, numbers: dict) -> list[dict]:
+    """A page's rows of key_figures.csv: each glued value in the order the page prints it (`printed`: key,
+    format, inside a hindsight note, as read from the parsed page), then its figures and tables."""
+    cutoff = manifest.get("as_known_on")
+    out, seen = [], set()
+    for key, form, in_note in printed:
         entry = manifest["glued"].get(key)
         if entry is None or (key, form) in seen:
             continue
@@ -117,31 +96,30 @@ def rows_for(manifest: dict, notebook: Path, numbers: dict) -> list[dict]:
         shown = ("{:" + form + "}").format(value) if form else str(value)
         out.append({"key": key, "chapter": manifest["chapter"], "kind": "value",
                     "value": value if isinstance(value, (int, float)) else None, "unit": entry["unit"] or "",
-                    "printed": shown, **provenance(entry["rows"]), "in_hindsight_note": in_note})
+                    "printed": shown, **provenance(entry["rows"], cutoff), "in_hindsight_note": in_note})
     for item in manifest["shown"]:
         number = numbers[item["name"]]   # what Sphinx numbered it: the caption the page shows
         out.append({"key": item["name"], "chapter": manifest["chapter"], "kind": item["kind"], "value": None,
-                    "unit": "", "printed": f"{number} {item['title']}".strip(), **provenance(item["rows"]),
+                    "unit": "", "printed": f"{number} {item['title']}".strip(), **provenance(item["rows"], cutoff),
                     "in_hindsight_note": False})
     return out
 
 
-def table(root: Path, numbers: dict, pages=None) -> pd.DataFrame:
-    """Every printed value, figure and table of the book's pages (`pages`, or every page with a notebook);
-    `numbers` maps a figure's or table's name to its number ("Figure 4.2"), as the toolchain assigned it.
-    A ledger left by a page the book no longer has is not read."""
+def table(root: Path, numbers: dict, printed: dict[str, list]) -> pd.DataFrame:
+    """Every printed value, figure and table of the book's pages: `printed` holds, for each page the book
+    builds, the glued values it prints; `numbers` maps a figure's or table's name to its number
+    ("Figure 4.2"), as the toolchain assigned it. A ledger left by a page the book no longer has is not read."""
     rows = []
     for page, manifest in manifests(root).items():
-        notebook = root / f"{page}.ipynb"
-        if notebook.exists() and (pages is None or page in pages):
-            rows += rows_for(manifest, notebook, numbers)
+        if page in printed:
+            rows += rows_for(manifest, printed[page], numbers)
     columns = [f["name"] for f in KEY_FIGURES["fields"]]
     return pd.DataFrame(rows, columns=columns)
 
 
-def write(root: Path, outdir: Path, numbers: dict, pages=None) -> None:
+def write(root: Path, outdir: Path, numbers: dict, printed: dict[str, list]) -> None:
     """key_figures.csv and its Table Schema, beside the site's pages."""
-    frame = table(root, numbers, pages)
+    frame = table(root, numbers, printed)
     (outdir / "key_figures.csv").write_text(csv_text(frame), encoding="utf-8")
     (outdir / "key_figures.schema.json").write_text(json.dumps(KEY_FIGURES, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")

@@ -7,12 +7,14 @@ key_figures.csv are built from the ledgers, never from a hand-written list of so
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 import numbers
 import re
 
 import pandas as pd
 
-from gpuipo.facts import Facts, served_by
+from gpuipo.facts import Facts, Served, served_by
+from gpuipo.facts.dates import after, iso_day
 from gpuipo.paths import GENERATED
 
 HINDSIGHT = "With hindsight"
@@ -43,7 +45,7 @@ class Chapter:
 
     def is_hindsight(self, served) -> bool:
         """Whether anything behind a value became public after the chapter's point in time."""
-        return bool(self.as_known_on) and any(row.known_from > self.as_known_on for row in served)
+        return after(served, self.as_known_on)
 
     def record(self):
         if not self.page:
@@ -63,15 +65,21 @@ def current() -> Chapter:
     return _chapter
 
 
-def rows_of(served) -> list:
-    return [[row.table, list(row.key), row.source_id, row.as_of, row.known_from, row.grade] for row in sorted(served)]
+def rows_of(served) -> list[dict]:
+    """The rows behind a value, figure or table as the ledger keeps them: each a named record of its
+    provenance (gpuipo.facts.Served), which `served_rows` turns back into rows."""
+    return [dict(asdict(row), key=list(row.key)) for row in sorted(served)]
+
+
+def served_rows(records) -> list[Served]:
+    return [Served(**dict(record, key=tuple(record["key"]))) for record in records]
 
 
 def chapter(label, page: str | None = None, as_known_on=None):
     """Start a chapter: numbering, ledger and views. Returns (facts, later): the data as known on
     `as_known_on` (the view the chapter's text rests on) and the full record, for hindsight notes."""
     global _chapter
-    day = pd.Timestamp(as_known_on).strftime("%Y-%m-%d") if as_known_on is not None else None
+    day = iso_day(as_known_on) if as_known_on is not None else None
     _chapter = Chapter(label, page, day)
     return Facts(as_known_on=day), Facts()
 
@@ -87,7 +95,7 @@ def plain(value):
         number = float(value)
         return int(number) if number.is_integer() else number
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        return iso_day(value)
     if isinstance(value, str):
         return str(value)
     return value

@@ -6,6 +6,7 @@ import pandas as pd
 from gpuipo.chapters.aftermarket.lookups import COHORT, INDICES, lockup_day
 from gpuipo.chapters.aftermarket.returns import debut_table, event_marks, rebased
 from gpuipo.facts import Facts, metrics, prices
+from gpuipo.facts.dates import CHART_DAY, CHART_MONTH, written
 from gpuipo.shared.deals import BIREN, LISTING_DAY
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, subject_on_top
 
@@ -18,14 +19,14 @@ def path_chart(f: Facts):
     marks = event_marks(f, end)
     order = ["Biren 壁仞科技", *INDICES.values()]
     base = alt.Chart(lines).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%b", tickCount="month")),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format=CHART_MONTH, tickCount="month")),
         y=alt.Y("level:Q", title="First close = 100", scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[ACCENT, PALETTE[1], MUTED])),
         strokeDash=alt.StrokeDash("series:N", title=None, sort=order,
                                   scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
         strokeWidth=alt.StrokeWidth("series:N", title=None, sort=order,
                                     scale=alt.Scale(domain=order, range=[2.5, 1.5, 1.5])),
-        tooltip=[alt.Tooltip("series:N", title=None), alt.Tooltip("date:T", format="%d %b %Y"),
+        tooltip=[alt.Tooltip("series:N", title=None), alt.Tooltip("date:T", format=CHART_DAY),
                  alt.Tooltip("level:Q", title="Level", format=".1f")])
     rules = alt.Chart(marks).mark_rule(color="#999999", strokeWidth=0.8).encode(x="date:T")
     labels = alt.Chart(marks).mark_text(dy=-4, fontSize=10, color="#333333", baseline="bottom").encode(
@@ -70,7 +71,7 @@ def event_chart(f: Facts):
 def debut_chart(f: Facts):
     frame = pd.DataFrame(debut_table(f))
     frame["company"] = frame["company"].astype(str)
-    frame["label"] = frame["company"] + " (" + frame["listing"].dt.strftime("%d %b %Y") + ")"
+    frame["label"] = frame["company"] + " (" + frame["listing"].map(lambda d: written(d, "short")) + ")"
     frame["subject"] = frame["company_id"] == "biren"
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("change:Q", title="First-day close against the offer price", axis=alt.Axis(format="%")),

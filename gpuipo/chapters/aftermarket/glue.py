@@ -1,30 +1,13 @@
 from __future__ import annotations
 
-from gpuipo.chapters.aftermarket.lookups import (
-    COHORT,
-    INDICES,
-    PLACING,
-    PREMIUM_DAYS,
-    PREMIUM_PEERS,
-    latest_common_day,
-    lockup_day,
-)
-from gpuipo.chapters.aftermarket.returns import (
-    capital_raised,
-    debut_table,
-    event_window,
-    gpu_premium,
-    h1_2026,
-    horizon_returns,
-    lockup_event_study,
-    results_table,
-    risk_table,
-    share_steps,
-    valuation_now,
-    window_name,
-)
+from gpuipo.chapters.aftermarket.lookups import (COHORT, INDICES, PLACING, PREMIUM_DAYS, PREMIUM_PEERS,
+                                                 latest_common_day, lockup_day)
+from gpuipo.chapters.aftermarket.returns import (capital_raised, debut_table, event_window, gpu_premium, h1_2026,
+                                                 horizon_returns, lockup_event_study, results_table, risk_table,
+                                                 share_steps, valuation_now, window_name)
 from gpuipo.chapters.aftermarket.tables import horizon_names, merged_horizons
 from gpuipo.facts import Facts, Text, prices
+from gpuipo.facts.dates import written
 from gpuipo.shared.deals import BIREN, LISTING_DAY, biren_close, cny_per
 
 
@@ -53,9 +36,9 @@ def figures(f: Facts) -> dict:
     closes = prices.closes(f, "biren")
     latest = latest_common_day(f)
     peak_day, low_day = closes.loc[:latest].idxmax(), closes.loc[:latest].idxmin()
-    v.update({"latest": Text(f"{latest:%d %B %Y}".lstrip("0"), prices.close_on(f, "biren", latest).served),
-              "peak": prices.close_on(f, "biren", peak_day), "peak_day": Text(f"{peak_day:%d %B}".lstrip("0")),
-              "low": prices.close_on(f, "biren", low_day), "low_day": Text(f"{low_day:%d %B}".lstrip("0"))})
+    v.update({"latest": Text(written(latest), prices.close_on(f, "biren", latest).served),
+              "peak": prices.close_on(f, "biren", peak_day), "peak_day": Text(written(peak_day, "day_month")),
+              "low": prices.close_on(f, "biren", low_day), "low_day": Text(written(low_day, "day_month"))})
     v["peak_vs_offer"] = v["peak"] / offer_price - 1
     v["low_vs_offer"] = v["low"] / offer_price - 1
     horizons = horizon_returns(f)
@@ -82,8 +65,8 @@ def figures(f: Facts) -> dict:
     # Lock-up expiry.
     study = {r["company_id"]: r for r in lockup_event_study(f)}
     cohort_days = sorted({lockup_day(f, c) for c in COHORT if c != "biren"})
-    v["cohort_lockup_days"] = Text(" and ".join(f"{d:%d %B}".lstrip("0") for d in cohort_days))
-    v["lockup_day"] = Text(f"{lockup_day(f, 'biren'):%d %B %Y}".lstrip("0"), f.row(
+    v["cohort_lockup_days"] = Text(" and ".join(written(d, "day_month") for d in cohort_days))
+    v["lockup_day"] = Text(written(lockup_day(f, "biren")), f.row(
         "offering_dates", offering_id=BIREN, event="lockup_first_free_day").pipe(f.served))
     v["lockup_ar0"] = study["biren"]["day 0"]
     v["lockup_car5"] = study["biren"][window_name(5, 5)]
@@ -98,7 +81,7 @@ def figures(f: Facts) -> dict:
     zhipu_days = list(prices.closes(f, "zhipu").index)
     zhipu_earlier = zhipu_days[zhipu_days.index(lockup_day(f, "zhipu")) - 1]   # the earlier dataset's day 0
     v["zhipu_car5_day_before"] = event_window(f, "zhipu", zhipu_earlier, 5, 5)
-    v["zhipu_day_before"] = Text(f"{zhipu_earlier:%d %B}".lstrip("0"))
+    v["zhipu_day_before"] = Text(written(zhipu_earlier, "day_month"))
     others = [study[c][window_name(5, 5)] for c in COHORT if c != "biren"]
     v["cohort_car5_min"], v["cohort_car5_max"] = min(others), max(others)
 
@@ -106,8 +89,8 @@ def figures(f: Facts) -> dict:
     risk = {r["id"]: r for r in risk_table(f)}
     v["drawdown"] = risk["biren"]["drawdown"]
     v["drawdown_depth"] = -v["drawdown"]
-    v["drawdown_peak"] = Text(f"{risk['biren']['peak']:%d %B}".lstrip("0"))
-    v["drawdown_trough"] = Text(f"{risk['biren']['trough']:%d %B}".lstrip("0"))
+    v["drawdown_peak"] = Text(written(risk["biren"]["peak"], "day_month"))
+    v["drawdown_trough"] = Text(written(risk["biren"]["trough"], "day_month"))
     v["vol"] = risk["biren"]["volatility"]
     v["vol_hsi"] = risk["HSI"]["volatility"]
     v["vol_hstech"] = risk["HSTECH"]["volatility"]
@@ -158,7 +141,7 @@ def figures(f: Facts) -> dict:
     v["next_lockup"] = f.date_text(BIREN, "controlling_holder_lockup_ends")
     # The latest dated index closes, which may run past the daily series.
     last = f.rows("index_levels", index_id="HSI", record=False)["date"].max()
-    v["index_last_found"] = Text(f"{last:%d %B %Y}".lstrip("0"))
+    v["index_last_found"] = Text(written(last))
     for index_id in INDICES:
         v[f"{index_id.lower()}_last_found"] = f.index_close(index_id, last) / f.index_close(index_id, LISTING_DAY) - 1
     planned = f.row("biren_milestones", product="BR20X", status="planned")
@@ -168,5 +151,5 @@ def figures(f: Facts) -> dict:
     v["ps_offer"], v["ps_close"] = now[0]["ps_fy2024"], now[1]["ps_fy2024"]
     rate, detail = cny_per(f, "HKD", LISTING_DAY)
     v["fx_cny_per_hkd"] = rate
-    v["fx_dates"] = Text(" and ".join(d.strftime("%d %B %Y") for d in sorted(detail.dates)), rate.served)
+    v["fx_dates"] = Text(" and ".join(written(d) for d in sorted(detail.dates)), rate.served)
     return v

@@ -2,26 +2,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gpuipo.chapters.aftermarket.lookups import (
-    COHORT,
-    DEBUTS,
-    EVENT_WINDOWS,
-    INDICES,
-    OFFERING_EVENTS,
-    PLACING,
-    PREMIUM_DAYS,
-    PREMIUM_PEERS,
-    RESULT_PERIODS,
-    TIMELINE_START,
-    TRADING_DAYS_A_YEAR,
-    horizon_days,
-    latest_common_day,
-    listing_day,
-    lockup_day,
-    offer,
-)
-from gpuipo.contract.vocabulary import DATA_HORIZON
+from gpuipo.chapters.aftermarket.lookups import (COHORT, DEBUTS, EVENT_WINDOWS, INDICES, OFFERING_EVENTS, PLACING,
+                                                 PREMIUM_DAYS, PREMIUM_PEERS, RESULT_PERIODS, TIMELINE_START,
+                                                 TRADING_DAYS_A_YEAR, horizon_days, latest_common_day, listing_day,
+                                                 lockup_day, offer)
 from gpuipo.facts import Fact, Facts, Text, metrics, prices
+from gpuipo.facts.dates import iso_day, written
 from gpuipo.shared.deals import BIREN, LISTING_DAY, biren_close, cny_per
 
 
@@ -180,8 +166,9 @@ def capital_raised(f: Facts) -> dict:
 
 def timeline(f: Facts) -> list[dict]:
     """Biren's dated events since the prospectus: the offerings' dates, the company's later milestones (its
-    listing milestones repeat the offering dates and are left out) and brokers' first ratings."""
-    events = []
+    listing milestones repeat the offering dates and are left out) and brokers' first ratings. An offering's
+    date after the day the data is as of is still scheduled."""
+    events, as_of = [], f.data_as_of()
 
     def add(frame, table, words, status=lambda row: "done"):
         for index, row in frame.iterrows():
@@ -192,7 +179,7 @@ def timeline(f: Facts) -> list[dict]:
     offerings = f.rows("offerings", company_id="biren", record=False)["offering_id"].tolist()
     add(f.rows("offering_dates", offering_id=offerings, event=list(OFFERING_EVENTS), record=False), "offering_dates",
         lambda row: OFFERING_EVENTS[row["event"]],
-        lambda row: "scheduled" if row["date"].date() > DATA_HORIZON else "done")
+        lambda row: "scheduled" if iso_day(row["date"]) > as_of else "done")
     add(f.rows("biren_milestones", where=lambda t: (t["date"] >= TIMELINE_START) & (t["product"] != "IPO"),
                record=False), "biren_milestones", lambda row: row["event"], lambda row: row["status"])
     add(f.rows("analyst_ratings", company_id="biren", action="initiate", record=False), "analyst_ratings",
@@ -247,7 +234,7 @@ def valuation_now(f: Facts) -> list[dict]:
                f.term(BIREN, "shares_outstanding_at_listing")),
               ("At the first close", LISTING_DAY, biren_close(f, LISTING_DAY),
                f.term(BIREN, "shares_outstanding_at_listing")),
-              (f"At the close of {latest:%d %B %Y}".replace(" 0", " "), latest, prices.close_on(f, "biren", latest),
+              (f"At the close of {written(latest)}", latest, prices.close_on(f, "biren", latest),
                f.term(BIREN, "shares_outstanding_after_greenshoe"))]
     rows = []
     for label, day, price, shares in points:
@@ -255,7 +242,7 @@ def valuation_now(f: Facts) -> list[dict]:
         mcap_hkd_m = price * shares / 1e6
         mcap_cny_m = mcap_hkd_m * rate
         row = {"label": Text(label), "day": day, "price": price, "mcap_hkd_bn": mcap_hkd_m / 1e3, "rate": rate,
-               "rate_dates": Text(", ".join(f"{d:%d %b %Y}".lstrip("0") for d in sorted(detail.dates)), rate.served),
+               "rate_dates": Text(", ".join(written(d, "short") for d in sorted(detail.dates)), rate.served),
                "mcap_cny_bn": mcap_cny_m / 1e3}
         for key, revenue in revenues.items():
             row[key] = metrics.price_to_sales(mcap_cny_m, revenue)

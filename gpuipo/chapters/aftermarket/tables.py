@@ -3,23 +3,11 @@ from __future__ import annotations
 import pandas as pd
 
 from gpuipo.chapters.aftermarket.lookups import EVENT_WINDOWS, PERIOD_NAMES, PLACING, latest_common_day
-from gpuipo.chapters.aftermarket.returns import (
-    capital_raised,
-    cohort_returns,
-    gpu_premium,
-    horizon_returns,
-    listings_2026,
-    lockup_event_study,
-    monthly_table,
-    results_table,
-    risk_table,
-    share_steps,
-    timeline,
-    valuation_now,
-    window_name,
-)
-from gpuipo.contract import loader as data
+from gpuipo.chapters.aftermarket.returns import (capital_raised, cohort_returns, gpu_premium, horizon_returns,
+                                                 listings_2026, lockup_event_study, monthly_table, results_table,
+                                                 risk_table, share_steps, timeline, valuation_now, window_name)
 from gpuipo.facts import Facts, Text, marked, prices, shown
+from gpuipo.facts.dates import written, written_to
 from gpuipo.shared.deals import BIREN, LISTING_DAY, biren_close
 
 
@@ -28,8 +16,7 @@ def _pct(value) -> str:
 
 
 def _day(day, precision: str = "day") -> str:
-    form = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}[precision]
-    return f"{day:{form}}".lstrip("0").replace(" ", "\u00a0")   # a date never breaks across lines
+    return written_to(day, precision).replace(" ", "\u00a0")   # a date never breaks across lines
 
 
 def timeline_table(f: Facts) -> pd.DataFrame:
@@ -100,7 +87,7 @@ def risk_frame(f: Facts) -> pd.DataFrame:
 def monthly_frame(f: Facts) -> pd.DataFrame:
     rows = monthly_table(f)
     return pd.DataFrame({
-        "Month": [f"{r['month']:%b %Y}" for r in rows],
+        "Month": [written(r["month"], "short_month") for r in rows],
         "Last close (HK$)": [shown(r["close"], ".2f") for r in rows],
         "Biren in the month (January: from the first close)": [_pct(r["change"]) for r in rows],
         "HSI in the month": [_pct(r["hsi_change"]) for r in rows],
@@ -190,7 +177,7 @@ def deal_box(f: Facts) -> pd.DataFrame:
                                f"{_day(placing_day)}, {shown(raised['placing_discount'], '.2%')} below the close before "
                                f"it, which puts that close near HK$ {shown(raised['placing_prior_close'], '.2f')} "
                                f"({_pct(raised['placing_prior_close'] / offer_price - 1)} from the offer)"),
-        ("Data as of", _day(data.latest_date(f.data_dir))),
+        ("Data as of", _day(f.data_as_of())),
     ]
     # Where it is now first: the return, the value, the latest price; then the deal itself.
     rows = [rows[i] for i in (3, 2, 4, 1, 0, 5)]

@@ -6,38 +6,14 @@ by one rule.
 - audit: each claim judged; tables: what the chapter shows and publishes.
 """
 from gpuipo.chapters.claims.audit import UNIT_LABEL, audit, audit_row
-from gpuipo.chapters.claims.rule import (
-           COMPANY_STATEMENT,
-           CONFIRMED,
-           CONTRADICTED,
-           DEPENDS,
-           NOT_YET_SOURCED,
-           ROUNDED_VERDICT,
-           Judged,
-           Reading,
-           Recomputed,
-           verdict,
-)
+from gpuipo.chapters.claims.rule import (COMPANY_STATEMENT, CONFIRMED, CONTRADICTED, DEPENDS, NOT_YET_SOURCED,
+                                         ROUNDED_VERDICT, Judged, Reading, Recomputed, verdict)
 from gpuipo.chapters.claims.tables import SECTION_TITLES, chart, counts, published, section_table, verdict_chart
-from gpuipo.chapters.claims.targets import (
-           ISSUER_BASIS,
-           STAR_NAMED,
-           TARGETS,
-           biren_first_hk_gpu,
-           biren_founded_year,
-           biren_greenshoe_pct,
-           biren_loss_narrowed,
-           biren_patents_filed,
-           cambricon_2023_low,
-           cambricon_record_price,
-           cambricon_trough_to_peak,
-           catl_listing_date,
-           metax_day1_mcap,
-           moore_day1_mcap,
-           southbound_since_launch,
-           southbound_ytd_1215,
-           star_market_value_ranks,
-)
+from gpuipo.chapters.claims.targets import (ISSUER_BASIS, STAR_NAMED, TARGETS, biren_first_hk_gpu, biren_founded_year,
+                                            biren_greenshoe_pct, biren_loss_narrowed, biren_patents_filed,
+                                            cambricon_2023_low, cambricon_record_price, cambricon_trough_to_peak,
+                                            catl_listing_date, metax_day1_mcap, moore_day1_mcap,
+                                            southbound_since_launch, southbound_ytd_1215, star_market_value_ranks)
 
 __all__ = ['COMPANY_STATEMENT', 'CONFIRMED', 'CONTRADICTED', 'DEPENDS', 'ISSUER_BASIS', 'Judged', 'NOT_YET_SOURCED',
            'ROUNDED_VERDICT', 'Reading', 'Recomputed', 'SECTION_TITLES', 'STAR_NAMED', 'TARGETS',

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gpuipo.chapters.claims.rule import COMPANY_STATEMENT, NOT_YET_SOURCED, Judged, Reading, verdict
+from gpuipo.chapters.claims.rule import COMPANY_STATEMENT, Judged, NOT_YET_SOURCED, Reading, verdict
 from gpuipo.chapters.claims.targets import TARGETS
 from gpuipo.facts import Facts, well_sourced
+from gpuipo.facts.dates import iso_day
 from gpuipo.shared.reading import EXACT, OFF, ROUNDED, match
 
 UNIT_LABEL = {"per_share_cny": "CNY", "times": "×", "percent": "%", "ten_thousand_cny": "万 CNY",
@@ -16,7 +17,7 @@ UNIT_LABEL = {"per_share_cny": "CNY", "times": "×", "percent": "%", "ten_thousa
 
 def _fmt(value, unit, decimals=2):
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        return iso_day(value)
     if unit in ("boolean", "ranking"):
         return "yes" if value else "no"
     if unit in ("year", "month", "count", "rank"):
@@ -52,13 +53,13 @@ def audit_row(f: Facts, claim: pd.Series) -> dict:
     base = {"claim_id": claim["claim_id"], "section": claim["section"], "claim": claim["claim"], "excerpt_zh": claim["excerpt_zh"],
             "kind": kind}
     if pd.notna(claim["stated_date"]) and pd.isna(claim["stated"]):
-        stated_value, stated_text = claim["stated_date"], claim["stated_date"].strftime("%Y-%m-%d")
+        stated_value, stated_text = claim["stated_date"], iso_day(claim["stated_date"])
     elif pd.notna(claim["stated"]):
         stated_value = float(claim["stated"])
         words = {"more_than": "more than ", "about": "about ", "nearly": "nearly "}
         stated_text = words.get(qualifier, "") + _fmt(stated_value, unit, decimals)
         if pd.notna(claim["stated_date"]):
-            stated_text += f" (by {claim['stated_date']:%Y-%m-%d})"
+            stated_text += f" (by {iso_day(claim['stated_date'])})"
     else:
         stated_value, stated_text = None, "(superlative)"
     target = claim["target"]

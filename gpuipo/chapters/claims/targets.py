@@ -6,6 +6,7 @@ import pandas as pd
 
 from gpuipo.chapters.claims.rule import Reading, Recomputed
 from gpuipo.facts import Fact, metrics, served_by
+from gpuipo.facts.dates import written
 from gpuipo.facts.units import convert
 from gpuipo.shared.deals import cornerstone_denominators, issuer_basis_share, prospectus_price
 
@@ -100,14 +101,14 @@ def southbound_ytd_1215(f):
     before, after = ytd[ytd["as_of"] <= pinned].iloc[-1], ytd[ytd["as_of"] >= pinned].iloc[0]
     rows = f.served(before, table="southbound_flows") | f.served(after, table="southbound_flows")
     bound = Fact(min(before["value"], after["value"]) / 1000, rows)
-    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({before['as_of']:%d %b}, {after['as_of']:%d %b})", bound, True)],
+    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({written(before['as_of'], 'day_month')}, {written(after['as_of'], 'day_month')})", bound, True)],
                       "No figure for 15 December itself; net buying kept rising between the bracketing dates.")
 
 
 def southbound_since_launch(f):
     row = f.rows("southbound_flows", measure="since_launch", record=False).sort_values("value").iloc[-1]
     value = Fact(row["value"] / 1000, f.served(row, table="southbound_flows"))
-    return Recomputed([Reading(f"cumulative since launch ({row['as_of']:%d %b %Y})", value, True)])
+    return Recomputed([Reading(f"cumulative since launch ({written(row['as_of'], 'short')})", value, True)])
 
 
 def _term_claim(offering, term):
@@ -157,7 +158,7 @@ def biren_first_hk_gpu(f):
     listings = dates.merge(offerings[["offering_id", "company_id"]], on="offering_id").sort_values("date")
     rank = Fact(list(listings["company_id"]).index("biren") + 1,
                 f.served(dates) | f.served(offerings) | f.served(f.rows("companies", company_id=list(gpu))))
-    names = ", ".join(f"{c} ({d:%d %b %Y})" for c, d in zip(listings["company_id"], listings["date"]))
+    names = ", ".join(f"{c} ({written(d, 'short')})" for c, d in zip(listings["company_id"], listings["date"]))
     return Recomputed([Reading("rank by listing date among the Hong Kong-listed GPU makers in the data", rank, True)],
                       f"Listings in the data: {names}. The data does not hold every Hong Kong-listed company.",
                       complete=False)
@@ -188,7 +189,7 @@ def star_market_value_ranks(f):
                                 [*values[other].values(), *values[upper].values(), *values[lower].values()]))
         for day in sorted(set(values[upper]) & set(values[lower])):
             if values[lower][day] > values[upper][day]:
-                counter.append((f"on {day:%d %b} {lower} was worth more than {upper}", [values[lower][day], values[upper][day]]))
+                counter.append((f"on {written(day, 'day_month')} {lower} was worth more than {upper}", [values[lower][day], values[upper][day]]))
     every = [v for by_day in values.values() for v in by_day.values()]
     rows = frozenset().union(*(served_by(v) for v in (counter[0][1] if counter else every)))
     note = "; ".join(text for text, _ in counter)
