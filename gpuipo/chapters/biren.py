@@ -9,9 +9,21 @@ from gpuipo.facts import Facts, Text, metrics, served_by, shown
 from gpuipo.facts.dates import CHART_YEAR, written_to
 from gpuipo.facts.units import convert
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH
+from gpuipo.shared.words import listing, number, percent
 
 PERIODS = ["FY2022", "FY2023", "FY2024", "H1-2024", "H1-2025"]
 PERIOD_LABEL = {"FY2022": "2022", "FY2023": "2023", "FY2024": "2024", "H1-2024": "H1 2024", "H1-2025": "H1 2025"}
+
+
+def _said(period: str) -> str:
+    """A period as a description says it: '2024', 'the first half of 2025'."""
+    label = PERIOD_LABEL[period]
+    return f"the first half of {label[3:]}" if label.startswith("H1") else label
+
+
+def _by_period(values: dict, say) -> str:
+    """'2022: x, 2023: y; the first half of 2024: z' for {period: value}, each value said by `say`."""
+    return listing(f"{say(value)} in {_said(period)}" for period, value in values.items())
 
 
 def _fin_rows(f: Facts, metrics_: list[str], periods=PERIODS) -> pd.DataFrame:
@@ -178,7 +190,9 @@ def milestones_chart(f: Facts):
                         scale=alt.Scale(domain=["company", "chips", "IPO"], range=[MUTED, ACCENT, PALETTE[1]])),
         tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("product:N", title="Product"),
                  alt.Tooltip("event:N", title="Event"), alt.Tooltip("source_id:N", title="Source")],
-    ).properties(width=NARROW, height=alt.Step(26), title=alt.Title(
+    ).properties(width=NARROW, height=alt.Step(26), description=(
+        f"Timeline of Biren's {len(rows)} dated milestones, from {rows['event'].iloc[0]} ({rows['when'].iloc[0]}) to "
+        f"{rows['event'].iloc[-1]} ({rows['when'].iloc[-1]})."), title=alt.Title(
         "Biren Technology 壁仞科技: milestones on record",
         subtitle="Dated events in the sources; BR166 and BR20X have no sourced date and are not plotted"))
     return chart
@@ -205,8 +219,11 @@ def revenue_chart(f: Facts):
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f"),
                  alt.Tooltip("reliability:N"), alt.Tooltip("source_id:N", title="Source")],
     ).properties(width=alt.Step(64))
-    return _by_kind_of_period(chart).properties(title=alt.Title(
-        "Biren's revenue", subtitle="CNY million, as reported; full years and first halves apart"))
+    values = dict(zip(rows["period"], rows["revenue_m"]))
+    return _by_kind_of_period(chart).properties(description=(
+        "Bars of Biren's revenue, full years and first halves apart: "
+        + _by_period({p: values[p] for p in PERIODS if p in values}, lambda v: f"CNY {number(v, 1)} million") + "."),
+        title=alt.Title("Biren's revenue", subtitle="CNY million, as reported; full years and first halves apart"))
 
 
 def margin_chart(f: Facts):
@@ -223,7 +240,9 @@ def margin_chart(f: Facts):
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("gross_margin:Q", format=".1%")],
     ).properties(width=alt.Step(64))
-    return _by_kind_of_period(chart).properties(title=alt.Title(
+    return _by_kind_of_period(chart).properties(description=(
+        "Lines of Biren's gross margin (gross profit over revenue), full years and first halves apart: "
+        + _by_period(dict(zip(rows["period"], rows["gross_margin"])), percent) + "."), title=alt.Title(
         "Biren's gross margin fell as hardware sales grew",
         subtitle="Computed from gross profit and revenue; 2022 revenue was agency fees only"))
 
@@ -247,9 +266,18 @@ def loss_chart(f: Facts):
         color=alt.Color("line:N", title=None, sort=order, scale=alt.Scale(range=[PALETTE[3], ACCENT, MUTED])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("line:N", title="Line"),
                  alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f"), alt.Tooltip("reliability:N")],
-    ).properties(width=WIDTH - 80, title=alt.Title("Reported loss against adjusted loss",
+    ).properties(width=WIDTH - 80, description=_loss_words(rows, periods), title=alt.Title("Reported loss against adjusted loss",
                                             subtitle="CNY million; the redemption-liability charge is one of the items added back"))
     return chart
+
+
+def _loss_words(rows: pd.DataFrame, periods: list[str]) -> str:
+    by = rows.pivot(index="period", columns="metric", values="amount_m")
+    largest = all(by.loc[p, "net_profit"] >= by.loc[p].max() for p in periods)
+    return (f"Grouped bars per period, {listing(_said(p) for p in periods)}, of Biren's reported net loss, adjusted "
+            f"net loss and redemption-liability charge. The reported loss is {'the largest' if largest else 'not the largest'} "
+            f"in every period: " + _by_period({p: by.loc[p, "net_profit"] for p in periods},
+                                              lambda v: f"CNY {number(v)} million") + ".")
 
 
 def orders_chart(f: Facts):
@@ -266,7 +294,11 @@ def orders_chart(f: Facts):
         y=alt.Y("item:N", title=None, sort=None),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("item:N"), alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f")],
-    ).properties(width=NARROW, height=150, title=alt.Title("Orders on hand against revenue",
+    ).properties(width=NARROW, height=150, description=(
+        f"Horizontal bars of Biren's revenue, CNY {number(rows['amount_m'][0], 1)} million in 2024 and "
+        f"{number(rows['amount_m'][1], 1)} million in the first half of 2025, against binding orders outstanding of "
+        f"CNY {number(rows['amount_m'][2], 1)} million and framework agreements and contracts of "
+        f"CNY {number(rows['amount_m'][3], 1)} million."), title=alt.Title("Orders on hand against revenue",
                                              subtitle="CNY million; orders at the prospectus date, revenue as reported"))
     return chart
 
@@ -279,7 +311,10 @@ def concentration_chart(f: Facts):
         y=alt.Y("share:Q", title="Share of revenue from the five largest customers", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=300, title=alt.Title("Customer concentration", subtitle="Top-five customers' share of revenue"))
+    ).properties(width=300, description=(
+        "Bars of the five largest customers' share of Biren's revenue: "
+        + _by_period(dict(zip(rows["period"], rows["share"])), percent) + "."),
+        title=alt.Title("Customer concentration", subtitle="Top-five customers' share of revenue"))
     return chart
 
 

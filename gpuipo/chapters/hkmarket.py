@@ -13,6 +13,7 @@ from gpuipo.facts.dates import CHART_MONTH, written
 from gpuipo.shared.deals import (BIREN, CATL, OFFER_LABELS, biren_close, cornerstone_denominators, offer_structure,
                                  prospectus_price)
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE
+from gpuipo.shared.words import listing, number, percent
 
 LAST_CLOSE_BEFORE_ARTICLE = pd.Timestamp("2025-12-19")
 
@@ -170,7 +171,12 @@ def southbound_chart(f: Facts):
         y=alt.Y("value:Q", title="Net buying since 1 January (HK$ billion)"),
         tooltip=[alt.Tooltip("as_of:T", title="As of"), alt.Tooltip("value:Q", title="HK$ bn", format=",.1f"),
                  alt.Tooltip("how:N", title="Stated as"), alt.Tooltip("source_id:N", title="Source")],
-    ).properties(title=alt.Title("Southbound net buying in 2025", subtitle="Year-to-date totals on the dates the sources give, HK$ billion"))
+    ).properties(description=(
+        f"Line chart of year-to-date southbound net buying in {written(rows['as_of'].min(), 'year')}, from "
+        f"HK$ {number(rows['value'].iloc[0])} billion on {written(rows['as_of'].iloc[0])} to HK$ "
+        f"{number(rows['value'].iloc[-1])} billion on {written(rows['as_of'].iloc[-1])}, on the {len(rows)} dates the "
+        "sources give."),
+        title=alt.Title("Southbound net buying in 2025", subtitle="Year-to-date totals on the dates the sources give, HK$ billion"))
 
 
 def ipo_ranking_chart(f: Facts):
@@ -182,12 +188,17 @@ def ipo_ranking_chart(f: Facts):
                            "proceeds_bn": float(p["base"] * p["high"] / 1e9)}])
     rows = pd.concat([t[["label", "proceeds_bn"]], biren], ignore_index=True)
     rows["highlight"] = rows["label"].str.startswith("Biren")
+    top = next(t.sort_values("proceeds_bn", ascending=False).itertuples())
     return alt.Chart(rows).mark_bar().encode(
         x=alt.X("proceeds_bn:Q", title="Funds raised (HK$ billion)"),
         y=alt.Y("label:N", title=None, sort="-x"),
         color=alt.Color("highlight:N", legend=None, scale=alt.Scale(domain=[False, True], range=[MUTED, ACCENT])),
         tooltip=[alt.Tooltip("label:N", title="Issuer"), alt.Tooltip("proceeds_bn:Q", title="HK$ bn", format=",.2f")],
-    ).properties(width=NARROW, height=170, title=alt.Title("Biren's raise beside 2025's largest Hong Kong IPOs", subtitle="HK$ billion"))
+    ).properties(width=NARROW, height=170, description=(
+        f"Horizontal bars of the {len(t)} largest Hong Kong IPOs of 2025, led by {top.label} at HK$ "
+        f"{number(top.proceeds_bn, 1)} billion; Biren's base offer at the top of its range, HK$ "
+        f"{number(biren['proceeds_bn'].iloc[0], 1)} billion, is shown beside them."),
+        title=alt.Title("Biren's raise beside 2025's largest Hong Kong IPOs", subtitle="HK$ billion"))
 
 
 def structure_chart(f: Facts):
@@ -209,7 +220,15 @@ def structure_chart(f: Facts):
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("layer:N"), alt.Tooltip("shares_m:Q", title="Shares (m)", format=",.2f"),
                  alt.Tooltip("pct_of_base:Q", title="Of base", format=".1%")],
     ).transform_calculate(layer_order=f"indexof({order!r}, datum.layer)").properties(width=NARROW,
-        height=110, title=alt.Title("Offer layers: CATL and Biren", subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
+        height=110, description=_structure_words(rows), title=alt.Title("Offer layers: CATL and Biren", subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
+
+
+def _structure_words(rows: pd.DataFrame) -> str:
+    options = rows[rows["layer"] != "Base offer"]
+    return ("Stacked bars of each offer's layers as a share of its base offer: " + "; ".join(
+        f"{label}: " + listing(f"{layer.lower()} up to {percent(share, 1)}" for layer, share in
+                               zip(group["layer"], group["pct_of_base"]))
+        for label, group in options.groupby("label", sort=False)) + ".")
 
 
 ISSUER_COLOURS = {OFFER_LABELS[BIREN]: ACCENT, OFFER_LABELS[CATL]: PALETTE[1]}
@@ -227,7 +246,11 @@ def _cornerstone_bars(rows: pd.DataFrame, title: str):
         color=alt.Color("label:N", title=None, sort=issuers,
                         scale=alt.Scale(domain=issuers, range=[ISSUER_COLOURS[label] for label in issuers])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("reading:N"), alt.Tooltip("share:Q", format=".2%")],
-    ).properties(width=360, height=alt.Step(14, **{"for": "offset"}),
+    ).properties(width=360, height=alt.Step(14, **{"for": "offset"}), description=(
+        "Bars of the share of each offer taken by cornerstone investors, by denominator: " + "; ".join(
+            f"{label}: " + listing(f"{percent(share)} ({reading[0].lower() + reading[1:]})" for reading, share in
+                                   zip(group["reading"], group["share"]))
+            for label, group in rows.groupby("label", sort=False)) + "."),
                  title=alt.Title(title, subtitle="Share of the offer taken by cornerstone investors, by denominator"))
 
 

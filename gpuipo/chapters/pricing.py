@@ -6,9 +6,10 @@ import pandas as pd
 
 from gpuipo.contract.vocabulary import TOLERANCES
 from gpuipo.facts import Facts, Text, metrics, served_by, shown
-from gpuipo.facts.dates import CHART_YEAR, written
+from gpuipo.facts.dates import CHART_YEAR, written, written_to
 from gpuipo.shared import deals
 from gpuipo.shared.reading import fits
+from gpuipo.shared.words import change, listing, number
 from gpuipo.shared.style import ACCENT, MUTED, NARROW, PALETTE, WIDTH, subject_on_top
 
 STAR_DEBUTS = [("moore-threads", "moore-threads-star-ipo", "2025-12-05"), ("metax", "metax-star-ipo", "2025-12-17")]
@@ -146,8 +147,20 @@ def cambricon_chart(f: Facts) -> alt.Chart:
     rule = alt.Chart(pd.DataFrame({"offer": [float(offer)]})).mark_rule(color=PALETTE[3], strokeDash=[2, 2]).encode(
         y="offer:Q")
     return (line + points + rule).properties(
+        description=_cambricon_words(f, rows, offer),
         title=alt.Title("Cambricon 寒武纪: from the 2023 trough to the August 2025 record",
                         subtitle="Share price on dated observations, CNY, log scale; dotted line = 2020 IPO price"))
+
+
+def _cambricon_words(f: Facts, rows: pd.DataFrame, offer) -> str:
+    def point(kind):
+        row = rows[rows["kind"] == kind].sort_values("value").iloc[0 if kind != "intraday_high" else -1]
+        return f"CNY {number(row['value'], 2)} ({written_to(row['date'], row['date_precision'])})"
+    listed = f.date("cambricon-star-ipo", "listing")
+    return (f"Cambricon's share price on dated observations from {written(rows['date'].min(), 'year')} to "
+            f"{written(rows['date'].max(), 'month')}, on a log scale: an all-time low of {point('all_time_low')}, a "
+            f"later low of {point('period_low')} and a record intraday high of {point('intraday_high')}; the dotted "
+            f"line is the price of its {written(listed, 'year')} IPO, CNY {number(offer, 2)}.")
 
 
 def debut_chart(f: Facts) -> alt.Chart:
@@ -164,7 +177,11 @@ def debut_chart(f: Facts) -> alt.Chart:
         yOffset=alt.YOffset("moment:N", sort=moments),
         color=alt.Color("moment:N", title="Price on day one", sort=moments),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("moment:N"), alt.Tooltip("change:Q", format="+.2%")],
-    ).properties(width=NARROW, height=alt.Step(14, **{"for": "offset"}), title=alt.Title(
+    ).properties(width=NARROW, height=alt.Step(14, **{"for": "offset"}), description=(
+        "Bars of the first trading day against the offer price: " + "; ".join(
+            f"{record['company']} opened {change(record['change_open'])}, reached {change(record['change_high'])} "
+            f"and closed {change(record['change_close'])}" for record in debut_records(f)) + "."),
+        title=alt.Title(
         "First trading day of the STAR Market GPU listings",
         subtitle="Change of the open, intraday high and close against the offer price"))
 
@@ -181,7 +198,11 @@ def valuation_chart(f: Facts) -> alt.Chart:
                  alt.Tooltip("mcap_bn:Q", title="Market value (CNY bn)", format=",.1f"),
                  alt.Tooltip("revenue_fy2024_m:Q", title="FY2024 revenue (CNY m)", format=",.0f"),
                  alt.Tooltip("ps:Q", title="P/S (x)", format=",.0f")],
-    ).properties(width=NARROW, height=160, title=alt.Title(
+    ).properties(width=NARROW, height=160, description=(
+        "Horizontal bars of market value over FY2024 revenue at the closes of "
+        f"{listing(written(day) for day in sorted(table['date'].unique()))}: "
+        + listing(f"{row.company} {number(row.ps)} times" for row in table.sort_values("ps", ascending=False).itertuples())
+        + "."), title=alt.Title(
         "The GPU premium: price-to-sales in December 2025",
         subtitle="Market value at a December 2025 close over FY2024 revenue, both in CNY"))
 
@@ -203,8 +224,15 @@ def revenue_chart(f: Facts) -> alt.Chart:
                         scale=alt.Scale(domain=companies, range=[ACCENT, *others][:len(companies)])),
         tooltip=[alt.Tooltip("company:N"), alt.Tooltip("period:N"), alt.Tooltip("revenue_m:Q", title="CNY m", format=",.1f")],
     )
+    year = rows.pivot(index="company", columns="year", values="revenue_m")
+    first, last = year.columns.min(), year.columns.max()
+    biren_name = str(f.name("biren"))
     return subject_on_top(lines, "company_id", "biren").properties(
-        width=WIDTH - 160, title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
+        width=WIDTH - 160, description=(
+            f"Line chart on a log scale of revenue from {first} to {last} of the {len(year)} Chinese AI-chip companies "
+            f"whose figures were public by the article's date. In {last}, {year[last].idxmax()} led with CNY "
+            f"{number(year[last].max())} million; Biren (the heavier line) rose from CNY {number(year.loc[biren_name, first], 1)} "
+            f"million in {first} to CNY {number(year.loc[biren_name, last])} million."), title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
                                            subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
 
 

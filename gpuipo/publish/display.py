@@ -62,15 +62,21 @@ class _MimeBundle:
         return self.data
 
 
-def show_chart(compute, facts, *, alt_text: str, title: str, caption: str = "", name: str | None = None,
+def show_chart(compute, facts, *, title: str, caption: str = "", name: str | None = None,
                preview: bool = False) -> None:
     """Compute a chart from `facts` and display it with its static image and a caption citing the
-    documents behind every row it used. With a `name` it is a numbered figure (the chart glued under its
-    name and placed by `{glue:figure}`), which the text cites as {numref}`name`."""
+    documents behind every row it used. Its description (what a screen reader says, and a shared link's
+    image text) is the one the chart computed from its own data (`description` in its spec): a notebook
+    types none. With a `name` it is a numbered figure (the chart glued under its name and placed by
+    `{glue:figure}`), which the text cites as {numref}`name`."""
     from myst_nb import glue as nb_glue
 
     chart, served = computed(compute, facts)
     spec = charts.spec_of(chart)   # serialised once: for the values, the marks and the outputs
+    alt_text = spec.get("description")
+    if not alt_text:
+        raise ValueError(f"{getattr(compute, '__name__', 'a chart')} computes no description: give the chart "
+                         "`.properties(description=...)`, computed from the data it draws")
     header, rows = charts.plotted_values(spec)
     published = spreadsheet_safe(pd.DataFrame(rows, columns=header))   # what the CSV download will hold
     bundle = charts.bundle(spec, alt_text, [header] + published.values.tolist(), f"{name or 'chart'}.csv")

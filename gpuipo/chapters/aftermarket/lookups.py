@@ -23,6 +23,7 @@ EVENT_WINDOWS = [(0, 0), (5, 5), (20, 20)]
 
 
 TRADING_DAYS_A_YEAR = 252
+BASE_LEVEL = 100   # a rebased series' level at Biren's first close
 
 
 def listing_day(f: Facts, company: str) -> pd.Timestamp:

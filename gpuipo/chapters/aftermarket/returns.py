@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gpuipo.chapters.aftermarket.lookups import (COHORT, DEBUTS, EVENT_WINDOWS, INDICES, OFFERING_EVENTS, PLACING,
+from gpuipo.chapters.aftermarket.lookups import (BASE_LEVEL, COHORT, DEBUTS, EVENT_WINDOWS, INDICES, OFFERING_EVENTS, PLACING,
                                                  PREMIUM_DAYS, PREMIUM_PEERS, RESULT_PERIODS, TIMELINE_START,
                                                  TRADING_DAYS_A_YEAR, horizon_days, latest_common_day, listing_day,
                                                  lockup_day, offer)
@@ -193,12 +193,12 @@ def timeline(f: Facts) -> list[dict]:
 
 
 def rebased(f: Facts) -> pd.DataFrame:
-    """Biren and both indices, each set to 100 at Biren's first close."""
+    """Biren and both indices, each set to BASE_LEVEL (100) at Biren's first close."""
     frames = []
     for name, series in (("Biren 壁仞科技", prices.closes(f, "biren")),
                          *((INDICES[i], prices.index_closes(f, i)) for i in INDICES)):
         span = series.loc[LISTING_DAY:]
-        frames.append(pd.DataFrame({"date": span.index, "series": name, "level": (span / span.iloc[0] * 100).values}))
+        frames.append(pd.DataFrame({"date": span.index, "series": name, "level": (span / span.iloc[0] * BASE_LEVEL).values}))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -37,6 +37,7 @@ def chart(table: pd.DataFrame):
     import altair as alt
 
     from gpuipo.shared.style import PALETTE
+    from gpuipo.shared.words import listing
 
     colours = {"confirmed": PALETTE[2], "rounded": PALETTE[4], "depends-on-definition": PALETTE[1],
                "contradicted": PALETTE[3], "company statement": "#b07aa1", "not yet sourced": "#8c8c8c"}
@@ -50,7 +51,12 @@ def chart(table: pd.DataFrame):
                         scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("section_label:N", title="Section"), alt.Tooltip("verdict:N"), alt.Tooltip("claims:Q")],
-    ).properties(height=140, title=alt.Title("Verdicts on the article's claims, by section",
+    ).properties(height=140, description=(
+        "Stacked bars of the verdicts on the article's claims in each of its sections: " + "; ".join(
+            f"section {section}, {int(group['claims'].sum())} claims: " + listing(
+                f"{int(n)} {verdict_}" for verdict_, n in zip(group["verdict"], group["claims"]))
+            for section, group in grouped.sort_values("order").groupby("section")) + "."),
+        title=alt.Title("Verdicts on the article's claims, by section",
                                               subtitle="Each claim recomputed from the data and judged by a fixed rule"))
 
 
