@@ -17,7 +17,7 @@ from .site import ROOT
 LIBRARY = ROOT / "gpuipo"
 NOTEBOOKS = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "appendix").glob("*.ipynb"))]
 # The layers, bottom up; a module may import only from its own layer or those below it.
-LAYERS = ["paths", "contract", "facts", "shared", "chapters", "publish", "build", "extension"]
+LAYERS = ["paths", "reads", "contract", "facts", "shared", "chapters", "publish", "build", "extension"]
 LONGEST_MODULE = 360   # lines: "about 350"
 
 

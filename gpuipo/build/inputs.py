@@ -1,10 +1,6 @@
-"""Fingerprints of what the book is built from, so that outputs are never mixed across inputs.
-
-- `execution()` covers what notebook outputs depend on beyond their own code (jupyter-cache keys
-  on code only): the data and this package. The build folders are sealed with it (gpuipo.build.seals), so a
-  change empties the execution cache and the pages parsed from it.
-- `book()` covers everything the site and the PDF are built from. The PDF records it, and the site
-  ships the PDF only when they match.
+"""The fingerprint of everything the site and the PDF are built from, so that outputs are never mixed
+across inputs: the PDF records it, and the site ships the PDF only when they match; the published site is
+sealed with it. (What each page's execution depends on is recorded page by page: gpuipo.reads.)
 """
 from __future__ import annotations
 
@@ -14,9 +10,8 @@ from pathlib import Path
 
 from gpuipo.paths import ROOT
 
-EXECUTION_INPUTS = ("data", "gpuipo")
-BOOK_INPUTS = EXECUTION_INPUTS + ("index.ipynb", "chapters", "appendix", "_config.yml", "_toc.yml", "_static", "_templates",
-                                  "requirements.txt")
+BOOK_INPUTS = ("data", "gpuipo", "index.ipynb", "chapters", "appendix", "_config.yml", "_toc.yml", "_static",
+               "_templates", "requirements.txt")
 IGNORED = {"__pycache__", ".ipynb_checkpoints"}
 
 
@@ -49,10 +44,6 @@ def fingerprint(names, root: Path = ROOT) -> str:
         digest.update(path.read_bytes() if path.exists() else b"dangling:" + os.readlink(path).encode())
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def execution(root: Path = ROOT) -> str:
-    return fingerprint(EXECUTION_INPUTS, root)
 
 
 def book(root: Path = ROOT) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from gpuipo.contract.validation import DataValidationError, Package, Problem, read_package  # noqa: F401 (re-exported)
+from gpuipo import reads
 from gpuipo.paths import DATA_DIR
 
 PANDAS_DTYPES = {"string": "string", "number": "float64", "integer": "Int64", "date": "datetime64[s]"}
@@ -50,8 +51,10 @@ def schema_of(name: str, data_dir: Path | str = DATA_DIR) -> dict:
 
 
 def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
-    """Return one validated table with the dtypes its schema declares."""
+    """Return one validated table with the dtypes its schema declares (and note that the page being
+    built read it: gpuipo.reads)."""
     table = package(data_dir).tables[name]
+    reads.table(name, data_dir)
     columns = {}
     for spec in table.fields:
         values = [row[spec["name"]] for row in table.values]

@@ -20,7 +20,8 @@ from gpuipo.extension.marks import (ChineseText, KeyedPasteText, MarkChinese, Ma
                                     visit_chinese_html, visit_chinese_latex)
 from gpuipo.extension.outputs import (cut_icon_fonts, link_pdf, no_build_folder_is_copied_whole, record_page,
                                       ship_pdf, ship_preview_images, write_bibliography, write_key_figures, write_record)
-from gpuipo.extension.state import own_build_state, seal_build_state
+from gpuipo.extension.state import (forget_the_run_parsed, name_the_page_being_read, own_build_state,
+                                    remember_the_run_parsed, reread_stale_pages, seal_build_state)
 
 
 def setup(app):
@@ -57,4 +58,8 @@ def setup(app):
     # Before anything is written to the build folders (the bibliography goes into the generated files).
     app.connect("config-inited", own_build_state, priority=390)
     app.connect("build-finished", seal_build_state, priority=900)
+    app.connect("env-get-outdated", reread_stale_pages)
+    app.connect("source-read", name_the_page_being_read)
+    app.connect("doctree-read", remember_the_run_parsed)
+    app.connect("env-purge-doc", forget_the_run_parsed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,17 +1,28 @@
-"""The build folders one build fills and the next reuses: the execution cache, the files the chapters
-write as they run, the parsed pages and the executed notebooks. jupyter-cache keys a notebook on its code
-only, so when data/ or the gpuipo package changes its cached outputs are stale although no notebook
-changed: the folders are sealed with the inputs' fingerprint (gpuipo.build.seals) and trusted only as
-sealed, or all emptied, so that every chapter runs and every page is parsed again."""
+"""The build folders one build fills and the next reuses (the execution cache, the files the chapters
+write as they run, the parsed pages and the executed notebooks), and which pages run again.
+
+- The folders are sealed at the end of a build (gpuipo.build.seals) with the fingerprint of the code that
+  parses the pages (this extension and what it imports); they are trusted only exactly as sealed, or all
+  emptied, so that every chapter runs and every page is parsed again.
+- jupyter-cache keys a notebook on its code only. What else a page's outputs depend on, the tables it
+  read and the modules it imported, its execution recorded as it ran (gpuipo.reads); a page one of whose
+  files changed since is dropped from the cache and parsed again, so it runs again. Only what changed
+  re-executes: an edit to a table only chapter 4 reads runs chapter 4 and the pages that read that table.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 from sphinx.util import logging
 
-from gpuipo.build import inputs, seals
+from gpuipo import reads
+from gpuipo.build import seals
+from gpuipo.paths import ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +65,22 @@ def _digests(name: str) -> dict:
     return CACHE_DIGESTS if name == "execution cache" else {}
 
 
+def parsing_code() -> str:
+    """The fingerprint of this package's code that parses the pages: every gpuipo module this Sphinx process
+    has loaded when the build starts (the extension and what it imports). The notebooks' own imports are
+    recorded page by page (gpuipo.reads)."""
+    digest = hashlib.sha256()
+    files = sorted({Path(module.__file__).resolve() for name, module in list(sys.modules.items())
+                    if (name == "gpuipo" or name.startswith("gpuipo.")) and getattr(module, "__file__", None)})
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def own_build_state(app, config):
-    """Reuse the build folders only as the last build sealed them, from the current inputs (gpuipo.build.seals)."""
-    current = inputs.execution(Path(app.srcdir))
+    """Reuse the build folders only as the last build sealed them, with the same code parsing the pages
+    (gpuipo.build.seals); then drop from the execution cache the pages whose reads changed."""
+    current = parsing_code()
     folders = build_state(app)
     reasons = {name: seals.broken(folder, current, digests=_digests(name)) for name, folder in folders.items()}
     if any(reasons.values()):
@@ -68,6 +92,61 @@ def own_build_state(app, config):
         for folder in folders.values():
             seals.empty(folder)
     app.gpuipo_fingerprint = current
+    app.gpuipo_stale = drop_stale_pages(app, folders["execution cache"], folders["generated files"])
+
+
+def drop_stale_pages(app, cache: Path, generated: Path) -> set[str]:
+    """Drop from the execution cache each notebook whose record of what it read names a file that changed
+    (or that has no record): it runs again when its page is parsed again. Returns those pages."""
+    if not (cache / "global.db").exists():
+        return set()
+    from jupyter_cache import get_cache
+
+    store, srcdir, stale = get_cache(cache), Path(app.srcdir).resolve(), set()
+    for record in store.list_cache_records():
+        notebook = Path(record.uri).resolve()
+        if not notebook.is_relative_to(srcdir):
+            continue
+        page = notebook.relative_to(srcdir).with_suffix("").as_posix()
+        try:
+            changed = reads.changed(json.loads(reads.record_path(page, generated).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError):
+            changed = ["(no record of what it read)"]
+        if changed:
+            logger.info(f"{page} runs again: {', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''} changed")
+            store.remove_cache(record.pk)
+            stale.add(page)
+    return stale
+
+
+def _run_record(app, docname: str) -> str | None:
+    """The hash of the record of what the page's last run read (which every run rewrites)."""
+    return reads.file_hash(reads.record_path(docname, Path(app.srcdir) / "_build" / "generated"))
+
+
+def remember_the_run_parsed(app, doctree):
+    """Which run of its notebook a parsed page shows: the site and the PDF share one execution cache but
+    parse apart, so a page another build ran again must be parsed again here too."""
+    app.env.gpuipo_parsed_run = getattr(app.env, "gpuipo_parsed_run", {})
+    app.env.gpuipo_parsed_run[app.env.docname] = _run_record(app, app.env.docname)
+
+
+def forget_the_run_parsed(app, env, docname):
+    getattr(env, "gpuipo_parsed_run", {}).pop(docname, None)
+
+
+def reread_stale_pages(app, env, added, changed, removed):
+    """Pages dropped from the execution cache are parsed again, which runs them; and so are pages whose
+    notebook ran again since they were parsed (in the other build)."""
+    parsed = getattr(env, "gpuipo_parsed_run", {})
+    rerun = {doc for doc in env.found_docs if doc in parsed and parsed[doc] != _run_record(app, doc)}
+    stale = set(getattr(app, "gpuipo_stale", ())) | rerun
+    return sorted(stale & set(env.found_docs) - set(added) - set(changed))
+
+
+def name_the_page_being_read(app, docname, source):
+    """The notebook about to run is this page: its kernel inherits the name and records what it reads."""
+    os.environ[reads.PAGE] = docname
 
 
 def seal_build_state(app, exception):

@@ -25,6 +25,24 @@ def _caller() -> str:
     return frame.f_globals.get("__name__", "?") if frame is not None else "?"
 
 
+class _Tables(dict):
+    """The tables a Facts serves, each loaded on first use: what a page reads is only what it asks for
+    (gpuipo.reads records it, and the build re-executes the page when that changes)."""
+
+    def __init__(self, facts: Facts):
+        super().__init__()
+        self._facts = facts
+
+    def __missing__(self, name: str):
+        self[name] = self._facts._table(name)
+        return self[name]
+
+    def every_table(self) -> _Tables:
+        for name in data.table_names(self._facts.data_dir):
+            self[name]
+        return self
+
+
 class Facts:
     """One validated data package, with look-ups that fail loudly when a fact is missing."""
 
@@ -39,17 +57,13 @@ class Facts:
     # --- tables and the provenance of their rows ---------------------------------------------------
 
     @cached_property
-    def _all(self) -> dict[str, pd.DataFrame]:
-        return {name: data.load(name, self.data_dir) for name in data.table_names(self.data_dir)}
-
-    @cached_property
     def _published(self) -> dict[str, str]:
-        sources = self._all["sources"]
+        sources = self._tables["sources"][0]
         return {s: p for s, p in zip(sources["source_id"], sources["published"].fillna(""))}
 
     @cached_property
     def _grades(self) -> dict[str, str]:
-        sources = self._all["sources"]
+        sources = self._tables["sources"][0]
         return dict(zip(sources["source_id"], sources["grade"]))
 
     def _provenance(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,18 +89,20 @@ class Facts:
                              "second_grade": second.map(lambda s: self._grades.get(s, ""))}, index=frame.index)
 
     @cached_property
-    def _tables(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-        tables = {}
-        for name, frame in self._all.items():
-            if name == "sources":
-                tables[name] = (frame, None)
-                continue
-            provenance = self._provenance(name, frame)
-            if self.as_known_on:
-                visible = provenance["known_from"] <= self.as_known_on
-                frame, provenance = frame[visible], provenance[visible]
-            tables[name] = (frame, provenance)
-        return tables
+    def _tables(self) -> _Tables:
+        return _Tables(self)
+
+    def _table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """A table as this object serves it: its rows visible on its day, with their provenance (none for
+        the source registry, a reference list)."""
+        frame = data.load(name, self.data_dir)
+        if name == "sources":
+            return frame, None
+        provenance = self._provenance(name, frame)
+        if self.as_known_on:
+            visible = provenance["known_from"] <= self.as_known_on
+            frame, provenance = frame[visible], provenance[visible]
+        return frame, provenance
 
     @staticmethod
     def _served_rows(name: str, provenance: pd.DataFrame) -> frozenset:
@@ -105,8 +121,8 @@ class Facts:
     def every_row(self) -> frozenset:
         """Every row this object can serve, of every table (not recorded as used): for the rules that look
         at the whole package, such as what it is as of."""
-        return frozenset().union(*(self._served_rows(name, provenance) for name, (_, provenance) in self._tables.items()
-                                   if provenance is not None))
+        return frozenset().union(*(self._served_rows(name, provenance) for name, (_, provenance)
+                                   in self._tables.every_table().items() if provenance is not None))
 
     def data_as_of(self) -> str:
         """The package's "as of" (gpuipo.facts.dates.data_as_of over every row): the latest day an observation

@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 
+from gpuipo import reads
 from gpuipo.facts import Facts, Served, served_by
 from gpuipo.facts.dates import after, iso_day
 from gpuipo.paths import GENERATED
@@ -48,6 +49,7 @@ class Chapter:
         return after(served, self.as_known_on)
 
     def record(self):
+        reads.flush()
         if not self.page:
             return
         path = ledger_path(GENERATED, self.page)
@@ -135,6 +137,7 @@ def computed(compute, facts):
     with facts.recording() as served:
         result = compute(facts)
     _chapter.served |= served
+    reads.flush()   # what the computation imported or loaded
     return result, frozenset(served)
 
 

@@ -167,8 +167,8 @@ def capital_raised(f: Facts) -> dict:
 def timeline(f: Facts) -> list[dict]:
     """Biren's dated events since the prospectus: the offerings' dates, the company's later milestones (its
     listing milestones repeat the offering dates and are left out) and brokers' first ratings. An offering's
-    date after the day the data is as of is still scheduled."""
-    events, as_of = [], f.data_as_of()
+    date after the chapter's "now" (the last day every daily series shares) is still scheduled."""
+    events, now = [], iso_day(latest_common_day(f))
 
     def add(frame, table, words, status=lambda row: "done"):
         for index, row in frame.iterrows():
@@ -179,7 +179,7 @@ def timeline(f: Facts) -> list[dict]:
     offerings = f.rows("offerings", company_id="biren", record=False)["offering_id"].tolist()
     add(f.rows("offering_dates", offering_id=offerings, event=list(OFFERING_EVENTS), record=False), "offering_dates",
         lambda row: OFFERING_EVENTS[row["event"]],
-        lambda row: "scheduled" if iso_day(row["date"]) > as_of else "done")
+        lambda row: "scheduled" if iso_day(row["date"]) > now else "done")
     add(f.rows("biren_milestones", where=lambda t: (t["date"] >= TIMELINE_START) & (t["product"] != "IPO"),
                record=False), "biren_milestones", lambda row: row["event"], lambda row: row["status"])
     add(f.rows("analyst_ratings", company_id="biren", action="initiate", record=False), "analyst_ratings",
