@@ -11,7 +11,7 @@ TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-lang-chinese texlive-f
 HAVE_TEX := $(shell command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	&& fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q FreeSerif && echo yes)
 
-.PHONY: book test repro lighthouse check-data pdf pdf-if-tex lock clean
+.PHONY: book test test-fast lint repro lighthouse check-data pdf pdf-if-tex lock clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,17 @@ else
 	@echo "TeX not installed: skipping the PDF (see make pdf)"
 endif
 
-# The PDF first, so that the site built next ships it.
-test: pdf-if-tex book
-	$(BIN)/python -m pytest
+# The PDF first, so that the site built next ships it. Two workers, one test file each (a file's builds
+# stay shared); the tiers are markers (tests/conftest.py).
+test: pdf-if-tex book lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# No build, no browser, no PDF: the unit and data tiers, in well under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "(unit or data) and not build" tests/
+
+lint: $(STAMP)
+	$(BIN)/ruff check gpuipo tests tools benchmarks
 
 # Slow gate (a second build from clean): the site must not depend on build order or caches.
 repro: book

@@ -11,6 +11,8 @@ import pytest
 from .serving import chromium, serve, skip_without_chromium
 from .site import ROOT, ensure_site, toc_pages
 
+pytestmark = [pytest.mark.browser]
+
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
@@ -80,7 +82,8 @@ def test_a_chart_shows_its_data_as_a_table_and_a_csv(browser, server):
     summary.focus()
     page.keyboard.press("Enter")   # reachable by keyboard
     page.wait_for_selector("details.chart-data[open] table.chart-values-table")
-    table = page.eval_on_selector("details.chart-data[open] table", "t => [t.tHead.rows[0].cells.length, t.tBodies[0].rows.length]")
+    table = page.eval_on_selector("details.chart-data[open] table",
+                                  "t => [t.tHead.rows[0].cells.length, t.tBodies[0].rows.length]")
     with page.expect_download() as download:
         page.locator("details.chart-data[open] a[download]").click()
     csv = open(download.value.path(), encoding="utf-8-sig").read().splitlines()

@@ -12,6 +12,8 @@ from gpuipo.build import seals
 
 from .csvedit import ROOT, set_cell
 
+pytestmark = [pytest.mark.unit]
+
 
 @pytest.fixture
 def folder(tmp_path):
@@ -28,7 +30,8 @@ def test_a_sealed_folder_is_trusted_as_it_was_left(folder):
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda f: (f / "planted.html").write_text("<script>", encoding="utf-8"), "1 file(s) added since it was sealed (planted.html)"),
+    (lambda f: (f / "planted.html").write_text("<script>", encoding="utf-8"),
+     "1 file(s) added since it was sealed (planted.html)"),
     (lambda f: (f / "sub" / "b.bin").unlink(), "1 file(s) missing since it was sealed (sub/b.bin)"),
     (lambda f: (f / "a.txt").write_text("A", encoding="utf-8"), "1 file(s) changed since it was sealed (a.txt)"),
     (lambda f: (f / "link").symlink_to(f / "a.txt"), "1 file(s) added since it was sealed (link)"),

@@ -16,6 +16,8 @@ from gpuipo.shared import deals
 from gpuipo.shared.reading import EXACT, OFF, ROUNDED, match
 from tests.csvedit import append_row, find_row, read_rows, set_cell, write_rows
 
+pytestmark = [pytest.mark.data]
+
 
 @pytest.fixture(scope="module")
 def audit():

@@ -9,6 +9,8 @@ from gpuipo.shared.deals import biren_close
 from gpuipo.facts import Facts
 from tests.csvedit import find_row, set_cell
 
+pytestmark = [pytest.mark.data]
+
 COMPANIES = ["biren", "zhipu", "iluvatar", "minimax"]
 
 

@@ -12,6 +12,8 @@ from gpuipo.contract.loader import DataValidationError
 
 from .csvedit import add_column, drop_column, drop_rows_citing, duplicate_row, empty_file, row_count, set_cell, source_row
 
+pytestmark = [pytest.mark.data]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

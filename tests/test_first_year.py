@@ -6,6 +6,8 @@ import pytest
 from gpuipo.chapters import aftermarket
 from gpuipo.facts import Facts, served_by
 
+pytestmark = [pytest.mark.data]
+
 
 @pytest.fixture(scope="module")
 def f():

@@ -19,6 +19,8 @@ from .csvedit import (ROOT, drop_row, duplicate_row, find_row, get_cell, read_ro
                       write_rows)
 from .site import cells_text
 
+pytestmark = [pytest.mark.hostile]
+
 SECRET = "SECRET-7f3a9c-not-in-the-repository"
 
 

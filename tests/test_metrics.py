@@ -7,6 +7,8 @@ from gpuipo.facts import metrics
 from gpuipo.facts import Facts
 from gpuipo.facts.units import convert
 
+pytestmark = [pytest.mark.data]
+
 
 def test_change_and_multiple():
     # Moore Threads: offer 114.28, first close 600.50 -> +425.46 %

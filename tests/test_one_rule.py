@@ -14,6 +14,8 @@ from gpuipo.publish.ledger import served_rows
 
 from .site import ROOT
 
+pytestmark = [pytest.mark.data]
+
 LIBRARY = ROOT / "gpuipo"
 NOTEBOOKS = [ROOT / "index.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "appendix").glob("*.ipynb"))]
 # The layers, bottom up; a module may import only from its own layer or those below it.
@@ -72,7 +74,8 @@ def test_as_of_is_one_rule_for_the_package_a_chapter_and_a_point_in_time():
     assert earlier.data_as_of() == dates.data_as_of(facts.every_row(), cutoff=ARTICLE_DATE) <= str(ARTICLE_DATE)
 
 
-def test_hindsight_is_one_rule_for_pages_and_key_figures():
+@pytest.mark.build
+def test_hindsight_is_one_rule_for_pages_and_key_figures(site):
     ledger = json.loads((ROOT / "_build" / "generated" / "ledger" / "chapters__02_biren.json").read_text(encoding="utf-8"))
     for item in ledger["shown"]:
         assert item["hindsight"] == dates.after(served_rows(item["rows"]), ledger["as_known_on"]), item["name"]

@@ -16,6 +16,8 @@ import yaml
 
 from .site import ROOT, cells_text
 
+pytestmark = [pytest.mark.data]
+
 GLUE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
 # Inline code only: a span that ran across lines would swallow the prose inside a fenced directive.
 CODE = re.compile(r"`[^`\n]*`")

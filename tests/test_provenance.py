@@ -23,16 +23,13 @@ from gpuipo.contract import vocabulary
 from gpuipo.facts import Fact, Facts, served_by
 from gpuipo.publish.ledger import served_rows
 
-from .site import ROOT, cells_text, ensure_site
+from .site import ROOT, cells_text
+
+pytestmark = [pytest.mark.build]
 
 CUTOFF = vocabulary.ARTICLE_DATE.isoformat()
 POINT_IN_TIME = {"chapters/01_pricing_logic": pricing, "chapters/02_biren": biren, "chapters/03_hong_kong_ipo": hkmarket}
 CHAPTER_SOURCES = sorted((ROOT / "gpuipo" / "chapters").rglob("*.py")) + [ROOT / "gpuipo" / "shared" / "deals.py"]
-
-
-@pytest.fixture(scope="module")
-def site():
-    return ensure_site()
 
 
 def ledgers() -> dict:

@@ -14,7 +14,8 @@ import pytest
 
 from .site import ROOT, ensure_site, html_pages
 
-pytestmark = pytest.mark.skipif(not os.environ.get("GPUIPO_REPRO"), reason="slow: run with make repro")
+pytestmark = [pytest.mark.build,
+              pytest.mark.skipif(not os.environ.get("GPUIPO_REPRO"), reason="slow: run with make repro")]
 
 
 class ReaderView(HTMLParser):

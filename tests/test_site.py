@@ -12,15 +12,12 @@ from gpuipo.chapters import hkmarket
 from gpuipo.chapters import pricing
 from gpuipo.facts import Facts
 
-from .site import ROOT, ensure_site, html_pages, parse, toc_pages
+from .site import ROOT, html_pages, parse, toc_pages
+
+pytestmark = [pytest.mark.build]
 
 MIN_CHARTS = 12
 PAGE_BUDGET = 80_000  # bytes of HTML per page as sent compressed (gzip), shared assets excluded
-
-
-@pytest.fixture(scope="module")
-def site():
-    return ensure_site()
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +139,7 @@ CHAPTERS = ["chapters/01_pricing_logic", "chapters/02_biren", "chapters/03_hong_
             "chapters/04_after_listing", "chapters/05_claims_audit"]
 
 
-def _as_of(text: str) -> "pd.Timestamp":
+def _as_of(text: str):
     import re
 
     import pandas as pd
@@ -240,7 +237,8 @@ def test_every_page_has_a_description_a_preview_card_and_a_sitemap_entry(site):
         assert image and image.group(1) == "og/" + owner.replace("/", "__") + ".png", name
         assert (site / image.group(1)).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         alt = html_module.unescape(re.search(r'<meta property="og:image:alt" content="([^"]+)"', html).group(1))
-        charts_described = map(html_module.unescape, re.findall(r'class="vega-chart"[^>]*aria-label="([^"]+)"', (site / f"{owner}.html").read_text(encoding="utf-8")))
+        owner_page = (site / f"{owner}.html").read_text(encoding="utf-8")
+        charts_described = map(html_module.unescape, re.findall(r'class="vega-chart"[^>]*aria-label="([^"]+)"', owner_page))
         assert alt in charts_described, name
         assert f"/{name}.html</loc>" in sitemap, name
         images.add(image.group(1))

@@ -134,11 +134,13 @@ def main() -> int:
                   f"{measured['weight_kb']:.0f} kB", flush=True)
     finally:
         server.shutdown()
-    lines = ["| page | performance | runs | accessibility | best practices | SEO | FCP (s) | LCP (s) | weight (kB) | audits below 0.9 |",
+    lines = ["| page | performance | runs | accessibility | best practices | SEO | FCP (s) | LCP (s) | weight (kB) "
+             "| audits below 0.9 |",
              "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     for page, m in rows:
         s = m["scores"]
-        lines.append(f"| {page} | {s['performance']} | {'/'.join(map(str, m['runs']))} | {s['accessibility']} | {s['best-practices']} | {s['seo']} | "
+        runs = "/".join(map(str, m["runs"]))
+        lines.append(f"| {page} | {s['performance']} | {runs} | {s['accessibility']} | {s['best-practices']} | {s['seo']} | "
                      f"{m['fcp']:.1f} | {m['lcp']:.1f} | {m['weight_kb']:.0f} | {', '.join(m['failing'])} |")
     (OUT / "scores.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

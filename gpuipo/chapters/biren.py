@@ -267,7 +267,8 @@ def loss_chart(f: Facts):
         tooltip=[alt.Tooltip("period_label:N", title="Period"), alt.Tooltip("line:N", title="Line"),
                  alt.Tooltip("amount_m:Q", title="CNY m", format=",.1f"), alt.Tooltip("reliability:N")],
     ).properties(width=WIDTH - 80, description=_loss_words(rows, periods), title=alt.Title("Reported loss against adjusted loss",
-                                            subtitle="CNY million; the redemption-liability charge is one of the items added back"))
+                                            subtitle="CNY million; the redemption-liability charge is one of the items "
+                                                     "added back"))
     return chart
 
 

@@ -159,7 +159,8 @@ def hindsight(f: Facts) -> dict:
     outcome = metrics.greenshoe_outcome(over, biren["offer_price"], day1)
     v.update({"h_gs_over_allocated_m": over / 1e6, "h_gs_day1_close": day1,
               "h_gs_extra_proceeds_m": outcome.extra_proceeds / 1e6,
-              "h_gs_total_proceeds_m": f.term(BIREN, "gross_proceeds", unit="million", currency="HKD") + outcome.extra_proceeds / 1e6})
+              "h_gs_total_proceeds_m": f.term(BIREN, "gross_proceeds", unit="million", currency="HKD")
+              + outcome.extra_proceeds / 1e6})
     return v
 
 
@@ -176,7 +177,8 @@ def southbound_chart(f: Facts):
         f"HK$ {number(rows['value'].iloc[0])} billion on {written(rows['as_of'].iloc[0])} to HK$ "
         f"{number(rows['value'].iloc[-1])} billion on {written(rows['as_of'].iloc[-1])}, on the {len(rows)} dates the "
         "sources give."),
-        title=alt.Title("Southbound net buying in 2025", subtitle="Year-to-date totals on the dates the sources give, HK$ billion"))
+        title=alt.Title("Southbound net buying in 2025",
+                        subtitle="Year-to-date totals on the dates the sources give, HK$ billion"))
 
 
 def ipo_ranking_chart(f: Facts):
@@ -220,7 +222,9 @@ def structure_chart(f: Facts):
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("layer:N"), alt.Tooltip("shares_m:Q", title="Shares (m)", format=",.2f"),
                  alt.Tooltip("pct_of_base:Q", title="Of base", format=".1%")],
     ).transform_calculate(layer_order=f"indexof({order!r}, datum.layer)").properties(width=NARROW,
-        height=110, description=_structure_words(rows), title=alt.Title("Offer layers: CATL and Biren", subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
+        height=110, description=_structure_words(rows), title=alt.Title(
+            "Offer layers: CATL and Biren",
+            subtitle="Each option at the maximum its prospectus allowed, as a share of the base offer"))
 
 
 def _structure_words(rows: pd.DataFrame) -> str:
@@ -235,7 +239,8 @@ ISSUER_COLOURS = {OFFER_LABELS[BIREN]: ACCENT, OFFER_LABELS[CATL]: PALETTE[1]}
 
 
 def _cornerstone_bars(rows: pd.DataFrame, title: str):
-    order = ["Base offer, mid-price (prospectus)", "Base offer, final price", "Upsized offer, final price", "Upsized offer + greenshoe"]
+    order = ["Base offer, mid-price (prospectus)", "Base offer, final price", "Upsized offer, final price",
+             "Upsized offer + greenshoe"]
     issuers = [label for label in (OFFER_LABELS[BIREN], OFFER_LABELS[CATL]) if label in set(rows["label"])]
     # Grouped bars in one view (one row per denominator, a bar per issuer), so a phone can lay it out again;
     # each issuer keeps its colour from one chart to the next (Biren the accent).
@@ -272,7 +277,8 @@ def offers_table(f: Facts) -> pd.DataFrame:
          "Base shares (m)": f"{catl['base'] / 1e6:,.2f}", "Upsize, max. (m)": f"{f.term(CATL, 'upsize_max_shares') / 1e6:,.2f}",
          "Greenshoe, max. (m)": f"{f.term(CATL, 'greenshoe_max_shares') / 1e6:,.2f}",
          "Cornerstones": f"{catl['cornerstone_count']:.0f}",
-         "HK public demand (x)": f"{catl['hk_subscription']:,.2f}", "International demand (x)": f"{catl['intl_subscription']:,.2f}"},
+         "HK public demand (x)": f"{catl['hk_subscription']:,.2f}",
+         "International demand (x)": f"{catl['intl_subscription']:,.2f}"},
         {"Offer": OFFER_LABELS[BIREN], "Price (HK$)": f"{p['low']:,.2f}–{p['high']:,.2f} (range)",
          "Base shares (m)": f"{p['base'] / 1e6:,.2f}", "Upsize, max. (m)": f"{p['upsize'] / 1e6:,.2f}",
          "Greenshoe, max. (m)": f"{p['greenshoe'] / 1e6:,.2f}", "Cornerstones": f"US$ {cornerstone_usd:,.1f} m committed",

@@ -45,7 +45,8 @@ def article_fold_reading(f: Facts, gain, multiple) -> dict:
              (True, False): "fits the gain but not the price multiple",
              (False, True): "fits the price multiple but not the gain",
              (False, False): "fits neither the gain nor the price multiple"}[(gain_fits, multiple_fits)]
-    return {"article_cam_fold": stated, "cam_fold_reading": Text(words, served_by(gain) | served_by(multiple) | served_by(stated)),
+    return {"article_cam_fold": stated,
+            "cam_fold_reading": Text(words, served_by(gain) | served_by(multiple) | served_by(stated)),
             "tolerance_nearly": TOLERANCES["nearly"]}
 
 
@@ -231,8 +232,9 @@ def revenue_chart(f: Facts) -> alt.Chart:
         width=WIDTH - 160, description=(
             f"Line chart on a log scale of revenue from {first} to {last} of the {len(year)} Chinese AI-chip companies "
             f"whose figures were public by the article's date. In {last}, {year[last].idxmax()} led with CNY "
-            f"{number(year[last].max())} million; Biren (the heavier line) rose from CNY {number(year.loc[biren_name, first], 1)} "
-            f"million in {first} to CNY {number(year.loc[biren_name, last])} million."), title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
+            f"{number(year[last].max())} million; Biren (the heavier line) rose from CNY "
+            f"{number(year.loc[biren_name, first], 1)} million in {first} to CNY {number(year.loc[biren_name, last])} "
+            "million."), title=alt.Title("Revenue of China's AI-chip companies, 2022–2024",
                                            subtitle="CNY million, log scale; the GPU start-ups grew from a tiny base"))
 
 

@@ -1,4 +1,5 @@
-"""Each cell parsed once, strictly, by its field's type and constraints (stage 2 of the validation): what\nthe check passes is what the loader returns, and nothing is coerced."""
+"""Each cell parsed once, strictly, by its field's type and constraints (stage 2 of the validation): what
+the check passes is what the loader returns, and nothing is coerced."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
-"""The package's files (stages 1 and 2 of the validation): datapackage.json exactly as generated, data/\nholding only the listed regular files, each CSV read as UTF-8 with strict syntax and its header checked."""
+"""The package's files (stages 1 and 2 of the validation): datapackage.json exactly as generated, data/
+holding only the listed regular files, each CSV read as UTF-8 with strict syntax and its header checked."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
-"""A problem in the data package, named by file, row and column; and the error that lists them, capped\nso that a file of a hundred thousand bad rows reads in a screen."""
+"""A problem in the data package, named by file, row and column; and the error that lists them, capped
+so that a file of a hundred thousand bad rows reads in a screen."""
 from __future__ import annotations
 
 import re

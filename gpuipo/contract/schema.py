@@ -24,6 +24,14 @@ def f(name, type_, description, required=True, unit=None, **constraints):
     return field
 
 
+def company_fk():
+    return {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}
+
+
+def offering_fk():
+    return {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}
+
+
 def source_fk(field="source_id"):
     return {"fields": [field], "reference": {"resource": "sources", "fields": ["source_id"]}}
 
@@ -82,7 +90,7 @@ RESOURCES = [
         f("exchange", "string", "Exchange.", enum=["HKEX", "SSE"]),
         f("currency", "string", "Currency of the offer price.", enum=CURRENCIES),
         SOURCE, KNOWN, NOTE,
-    ], ["offering_id"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["offering_id"], [source_fk(), company_fk()]),
     ("offering_terms", "Terms and outcomes of each offering, one term per row.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
         f("term", "string", "Which term.", enum=[
@@ -100,7 +108,7 @@ RESOURCES = [
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL,
         f("as_of", "date", "Date of the document the term is read from (prospectus, allotment, later notice)."),
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["offering_id", "term"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
+    ], ["offering_id", "term"], [source_fk(), offering_fk()]),
     ("offering_dates", "Key dates of each offering.", [
         f("offering_id", "string", "Offering (see offerings.csv)."),
         f("event", "string", "Which event.", enum=[
@@ -109,7 +117,7 @@ RESOURCES = [
             "lockup_first_free_day", "controlling_holder_lockup_ends", "announced"]),
         f("date", "date", "Date of the event (ISO 8601); a scheduled event may lie ahead of the data."),
         SOURCE, KNOWN, NOTE,
-    ], ["offering_id", "event"], [source_fk(), {"fields": ["offering_id"], "reference": {"resource": "offerings", "fields": ["offering_id"]}}]),
+    ], ["offering_id", "event"], [source_fk(), offering_fk()]),
     ("financials", "Income-statement items and other period figures, one per row, in the unit reported.", [
         f("company_id", "string", "Company (see companies.csv)."),
         f("period", "string", "Reporting period: FY = calendar fiscal year, H1 = six months to 30 June, Q1 = "
@@ -123,7 +131,7 @@ RESOURCES = [
             "top5_customer_share", "customers", "operating_cash_flow", "capital_expenditure", "cash_burn_rate_stated",
             "revenue_growth_stated"]),
         VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["company_id", "period", "metric"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["company_id", "period", "metric"], [source_fk(), company_fk()]),
     ("company_snapshots", "Point-in-time company figures (balance sheet, orders, patents, staff).", [
         f("company_id", "string", "Company (see companies.csv)."),
         f("metric", "string", "Which figure.", enum=[
@@ -134,7 +142,7 @@ RESOURCES = [
             "framework_agreements_count"]),
         f("as_of", "date", "Date the figure is as of."),
         VALUE, UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["company_id", "metric", "as_of"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["company_id", "metric", "as_of"], [source_fk(), company_fk()]),
     ("market_observations", "Dated share prices and market capitalisations.", [
         f("company_id", "string", "Company (see companies.csv)."),
         f("date", "date", "Trading day; for month or year precision, the first day of that month or year."),
@@ -143,7 +151,7 @@ RESOURCES = [
             "open", "close", "intraday_high", "intraday_low", "record_high", "all_time_low", "period_low"]),
         f("measure", "string", "price (per share) or market_cap.", enum=["price", "market_cap"]),
         dict(VALUE, constraints={"required": True, "minimum": 0}), UNIT, CURRENCY, QUAL, SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["company_id", "date", "kind", "measure"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["company_id", "date", "kind", "measure"], [source_fk(), company_fk()]),
     ("index_levels", "Closing levels of Hong Kong indices.", [
         f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
         f("date", "date", "Trading day."),
@@ -166,7 +174,7 @@ RESOURCES = [
         f("volume", "integer", "Shares traded (never adjusted).", unit="shares", minimum=0),
         f("turnover", "integer", "Value traded, in `currency` (never adjusted).", unit="currency", minimum=0),
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["company_id", "date"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["company_id", "date"], [source_fk(), company_fk()]),
     ("index_daily", "Daily levels of the Hang Seng Index and the Hang Seng TECH Index in 2026.", [
         f("index_id", "string", "HSI = Hang Seng Index; HSTECH = Hang Seng TECH Index.", enum=["HSI", "HSTECH"]),
         f("date", "date", "Hong Kong trading day."),
@@ -241,7 +249,7 @@ RESOURCES = [
         f("target_price", "number", "Target price per share.", unit="currency per share", minimum=0),
         f("currency", "string", "Currency of the target price.", enum=CURRENCIES),
         SOURCE, KNOWN, RELI, CORROBORATED, NOTE,
-    ], ["company_id", "date", "broker"], [source_fk(), {"fields": ["company_id"], "reference": {"resource": "companies", "fields": ["company_id"]}}]),
+    ], ["company_id", "date", "broker"], [source_fk(), company_fk()]),
     ("mlperf_results", "MLPerf results as published by MLCommons.", [
         f("round", "string", "MLPerf round."),
         f("division", "string", "closed or open.", enum=["closed", "open"]),

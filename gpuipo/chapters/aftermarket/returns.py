@@ -6,8 +6,8 @@ from gpuipo.chapters.aftermarket.lookups import (BASE_LEVEL, COHORT, DEBUTS, EVE
                                                  PREMIUM_DAYS, PREMIUM_PEERS, RESULT_PERIODS, TIMELINE_START,
                                                  TRADING_DAYS_A_YEAR, horizon_days, latest_common_day, listing_day,
                                                  lockup_day, offer)
-from gpuipo.facts import Fact, Facts, Text, metrics, prices
-from gpuipo.facts.dates import iso_day, written
+from gpuipo.facts import Fact, Facts, Text, metrics, prices, served_by
+from gpuipo.facts.dates import data_as_of, is_schedule, written
 from gpuipo.shared.deals import BIREN, LISTING_DAY, biren_close, cny_per
 
 
@@ -167,23 +167,29 @@ def capital_raised(f: Facts) -> dict:
 def timeline(f: Facts) -> list[dict]:
     """Biren's dated events since the prospectus: the offerings' dates, the company's later milestones (its
     listing milestones repeat the offering dates and are left out) and brokers' first ratings. An offering's
-    date after the chapter's "now" (the last day every daily series shares) is still scheduled."""
-    events, now = [], iso_day(latest_common_day(f))
+    date that was a schedule when announced (a lock-up's end) and lies after the latest event the timeline
+    has seen is still scheduled (gpuipo.facts.dates: one rule for schedules and for 'as of')."""
+    events = []
 
-    def add(frame, table, words, status=lambda row: "done"):
+    def add(frame, table, words, status=None):
         for index, row in frame.iterrows():
             row.attrs["table"] = table
-            events.append({"date": row["date"], "event": Text(words(row), f.served(row)), "status": status(row),
+            events.append({"date": row["date"], "event": Text(words(row), f.served(row)),
+                           "status": status(row) if status else None,
                            "grade": f.grades(frame.loc[[index]]).iloc[0], "precision": row.get("date_precision", "day")})
 
     offerings = f.rows("offerings", company_id="biren", record=False)["offering_id"].tolist()
     add(f.rows("offering_dates", offering_id=offerings, event=list(OFFERING_EVENTS), record=False), "offering_dates",
-        lambda row: OFFERING_EVENTS[row["event"]],
-        lambda row: "scheduled" if iso_day(row["date"]) > now else "done")
+        lambda row: OFFERING_EVENTS[row["event"]])
     add(f.rows("biren_milestones", where=lambda t: (t["date"] >= TIMELINE_START) & (t["product"] != "IPO"),
                record=False), "biren_milestones", lambda row: row["event"], lambda row: row["status"])
     add(f.rows("analyst_ratings", company_id="biren", action="initiate", record=False), "analyst_ratings",
         lambda row: f"{row['broker']} starts coverage at {row['rating']}")
+    now = data_as_of(frozenset().union(*(served_by(e["event"]) for e in events)))
+    for event in events:
+        if event["status"] is None:
+            ahead = [row for row in served_by(event["event"]) if is_schedule(row) and row.as_of > now]
+            event["status"] = "scheduled" if ahead else "done"
     # An event known only to the year or month sorts at the end of it, not on its first day.
     ends = {"day": pd.offsets.Day(0), "month": pd.offsets.MonthEnd(0), "year": pd.offsets.YearEnd(0)}
     events.sort(key=lambda e: (e["date"] + ends[e["precision"]], str(e["event"])))

@@ -182,4 +182,5 @@ def deal_box(f: Facts) -> pd.DataFrame:
     # Where it is now first: the return, the value, the latest price; then the deal itself.
     rows = [rows[i] for i in (3, 2, 4, 1, 0, 5)]
     return pd.DataFrame({"Biren Technology 壁仞科技": [label for label, _ in rows],
-                         "Where it stands": [marked(str(value), value) if isinstance(value, Text) else value for _, value in rows]})
+                         "Where it stands": [marked(str(value), value) if isinstance(value, Text) else value
+                                             for _, value in rows]})

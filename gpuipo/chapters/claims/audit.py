@@ -50,7 +50,8 @@ def _why_not_yet_sourced(kind, complete, readings: list[Reading], judged: list[J
 def audit_row(f: Facts, claim: pd.Series) -> dict:
     unit, qualifier, kind = claim["stated_unit"], claim["stated_qualifier"], claim["claim_kind"]
     decimals = int(claim["stated_decimals"]) if pd.notna(claim["stated_decimals"]) else 0
-    base = {"claim_id": claim["claim_id"], "section": claim["section"], "claim": claim["claim"], "excerpt_zh": claim["excerpt_zh"],
+    base = {"claim_id": claim["claim_id"], "section": claim["section"], "claim": claim["claim"],
+            "excerpt_zh": claim["excerpt_zh"],
             "kind": kind}
     if pd.notna(claim["stated_date"]) and pd.isna(claim["stated"]):
         stated_value, stated_text = claim["stated_date"], iso_day(claim["stated_date"])

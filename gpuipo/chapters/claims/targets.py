@@ -101,7 +101,8 @@ def southbound_ytd_1215(f):
     before, after = ytd[ytd["as_of"] <= pinned].iloc[-1], ytd[ytd["as_of"] >= pinned].iloc[0]
     rows = f.served(before, table="southbound_flows") | f.served(after, table="southbound_flows")
     bound = Fact(min(before["value"], after["value"]) / 1000, rows)
-    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({written(before['as_of'], 'day_month')}, {written(after['as_of'], 'day_month')})", bound, True)],
+    bracket = f"{written(before['as_of'], 'day_month')}, {written(after['as_of'], 'day_month')}"
+    return Recomputed([Reading(f"lowest of the totals bracketing 15 Dec ({bracket})", bound, True)],
                       "No figure for 15 December itself; net buying kept rising between the bracketing dates.")
 
 
@@ -189,7 +190,8 @@ def star_market_value_ranks(f):
                                 [*values[other].values(), *values[upper].values(), *values[lower].values()]))
         for day in sorted(set(values[upper]) & set(values[lower])):
             if values[lower][day] > values[upper][day]:
-                counter.append((f"on {written(day, 'day_month')} {lower} was worth more than {upper}", [values[lower][day], values[upper][day]]))
+                counter.append((f"on {written(day, 'day_month')} {lower} was worth more than {upper}",
+                                [values[lower][day], values[upper][day]]))
     every = [v for by_day in values.values() for v in by_day.values()]
     rows = frozenset().union(*(served_by(v) for v in (counter[0][1] if counter else every)))
     note = "; ".join(text for text, _ in counter)
