@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/run.py [--skip-test] [--skip-pdf]
 
 Prints a table and writes it to benchmarks/results/latest.md. Targets (2 cores): clean HTML build
-<= 60 s, unchanged rebuild <= 10 % of clean, make test <= 3 min, each chapter page <= 300 kB of HTML
-besides shared assets, the Vega runtime shipped once per site.
+<= 60 s, unchanged rebuild <= 10 % of clean, a one-table or one-module edit runs only the notebooks that
+read it, make test-fast <= 60 s, each chapter page <= 300 kB of HTML besides shared assets, the Vega
+runtime shipped once per site.
 """
 import argparse
 import json
@@ -32,6 +33,28 @@ def timed(command, **kwargs):
 def jb_build():
     """What make book runs: the build driver (built aside, published when whole)."""
     return timed([sys.executable, "-m", "gpuipo", "build", "site"])
+
+
+def build_after(path: Path, edit) -> tuple[float, int]:
+    """Seconds and notebooks run by a build after `edit(text)` of one file (put back afterwards)."""
+    original = path.read_text(encoding="utf-8")
+    path.write_text(edit(original), encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "gpuipo", "build", "site"], cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return seconds, (out.stdout + out.stderr).count(": Executing notebook")
+
+
+def one_note_edited(text: str) -> str:
+    """stock_daily.csv with one row's note changed (a table only chapter 4 among the chapters reads)."""
+    lines = text.split("\n")
+    assert lines[1].endswith(","), "the first row's note is expected blank"
+    lines[1] += "benchmark edit"
+    return "\n".join(lines)
 
 
 def page_weights():
@@ -69,8 +92,17 @@ def main():
         CHAPTER.write_text(original, encoding="utf-8")
     jb_build()
     results.append(("rebuild after one chapter's text changes", one, "-"))
+    seconds, ran = build_after(ROOT / "data" / "stock_daily.csv", one_note_edited)
+    jb_build()
+    results.append((f"rebuild after a note in stock_daily.csv changes ({ran} of 8 notebooks run)", seconds,
+                    "only the pages that read it"))
+    seconds, ran = build_after(ROOT / "gpuipo" / "chapters" / "biren.py", lambda text: text + "\n# benchmark edit\n")
+    jb_build()
+    results.append((f"rebuild after gpuipo/chapters/biren.py changes ({ran} of 8 notebooks run)", seconds,
+                    "chapter 2 only"))
+    results.append(("make test-fast (no build, no browser)", timed(["make", "test-fast"]), "<= 60 s"))
     if not args.skip_test:
-        results.append(("make test (site already built)", timed(["make", "test"]), "<= 180 s"))
+        results.append(("make test (site already built)", timed(["make", "test"]), "-"))
     if not args.skip_pdf and (ROOT / "Makefile").read_text().count("\npdf:"):
         try:
             results.append(("make pdf", timed(["make", "pdf"]), "-"))
