@@ -18,13 +18,14 @@ from pathlib import Path
 from gpuipo.paths import DATA_DIR, GENERATED, ROOT
 
 PAGE = "GPUIPO_PAGE"
-_tables: set[str] = set()
-_hashes: dict[Path, tuple[tuple, str]] = {}   # a file's (mtime, size) and hash, so a flush hashes each file once
+_tables: dict[str, str] = {}                 # data/<table>.csv -> hash of the bytes the loader parsed
+_recorded: dict[str, str | None] = {}        # module file -> its hash when first recorded in this run
+_hashes: dict[Path, tuple[tuple, str]] = {}   # a file's (mtime, size) and hash, so a check hashes each file once
 _written: str | None = None
 
 
-def record_path(page: str, generated: Path = GENERATED) -> Path:
-    return generated / "reads" / (page.replace("/", "__") + ".json")
+def record_path(page: str, generated: Path | None = None) -> Path:
+    return (generated or GENERATED) / "reads" / (page.replace("/", "__") + ".json")
 
 
 def file_hash(path: Path) -> str | None:
@@ -39,17 +40,30 @@ def file_hash(path: Path) -> str | None:
     return _hashes[path][1]
 
 
-def table(name: str, data_dir: Path | str) -> None:
-    """A table of the data package was loaded (only the package the build reads is recorded)."""
+def _name(path: Path) -> str:
+    """A file as the record names it: its place in the checkout, not where a symlink points (data/ may be a
+    link, and what it links to is outside the checkout)."""
+    return path.absolute().relative_to(ROOT).as_posix()
+
+
+def table(name: str, data_dir: Path | str, digest: str) -> None:
+    """A table of the data package was loaded, parsed from bytes hashing `digest` (only the package the
+    build reads is recorded). The first load in a run is what the page's outputs came from, so it stays."""
     if Path(data_dir).resolve() == DATA_DIR.resolve():
-        _tables.add(name)
+        _tables.setdefault(_name(DATA_DIR / f"{name}.csv"), digest)
         flush()
 
 
-def read_files() -> list[Path]:
-    modules = [Path(module.__file__) for name, module in list(sys.modules.items())
-               if (name == "gpuipo" or name.startswith("gpuipo.")) and getattr(module, "__file__", None)]
-    return sorted({path.resolve() for path in modules} | {(DATA_DIR / f"{name}.csv").resolve() for name in _tables})
+def _modules() -> dict[str, str | None]:
+    """This package's modules the page has imported, each hashed once, when first recorded: an edit saved
+    while the page runs did not reach its outputs, so the record must not claim it did."""
+    for module_name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if (module_name == "gpuipo" or module_name.startswith("gpuipo.")) and path:
+            name = _name(Path(path))
+            if name not in _recorded:
+                _recorded[name] = file_hash(Path(path).resolve())
+    return _recorded
 
 
 def flush() -> None:
@@ -58,8 +72,8 @@ def flush() -> None:
     page = os.environ.get(PAGE)
     if not page:
         return
-    files = {path.relative_to(ROOT).as_posix(): file_hash(path) for path in read_files() if path.is_relative_to(ROOT)}
-    text = json.dumps({"page": page, "files": files}, indent=0, sort_keys=True) + "\n"
+    files = {**_modules(), **_tables}
+    text = json.dumps({"page": page, "files": dict(sorted(files.items()))}, indent=0, sort_keys=True) + "\n"
     if text != _written:
         target = record_path(page)
         target.parent.mkdir(parents=True, exist_ok=True)

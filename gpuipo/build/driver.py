@@ -6,12 +6,12 @@
 - The site is built aside, in _build/stage, from an empty output folder (so outputs no longer
   produced disappear), and replaces _build/html only when the whole build succeeded, the inputs
   did not change while it ran, and the staged site holds nothing but what this build wrote (the
-  record sphinx_ext keeps). A failed build leaves the published site as it was.
+  record gpuipo.extension.outputs keeps). A failed build leaves the published site as it was.
 - The published site is sealed (gpuipo.build.seals): "up to date" means built from the current inputs
   and unchanged since, so a file deleted from, added to or edited in _build/html is put right by
   the next build.
 - The PDF records the fingerprint of the inputs it was built from and its own hash; the site ships
-  it, and links it, only when both hold (see sphinx_ext).
+  it, and links it, only when both hold (see gpuipo.extension.outputs).
 - A build folder that cannot be written (read-only, full, not a folder) stops the build with one
   line naming it and the cause.
 - One build at a time per checkout: a second one waits for the first (GPUIPO_LOCK_TIMEOUT seconds,
@@ -39,7 +39,7 @@ from gpuipo.paths import BUILD, ROOT
 SITE = BUILD / "html"
 STAGE = BUILD / "stage"
 STAGED_SITE = STAGE / "_build" / "html"
-WRITTEN_RECORD = "site-written.json"   # beside the staged site: what the build wrote into it (sphinx_ext)
+WRITTEN_RECORD = "site-written.json"   # beside the staged site: what the build wrote into it (gpuipo.extension.outputs)
 PDF_NAME = "china-gpu-ipo-report.pdf"
 PDF = BUILD / PDF_NAME
 PDF_INPUTS = BUILD / f"{PDF_NAME}.inputs"
@@ -150,8 +150,8 @@ def _site_stamp() -> str:
 
 def foreign_files(site: Path, written: set[str]) -> list[str]:
     """Files in a built site that the build did not write. Only _static/ is copied whole, from the
-    project's _static and the theme's and extensions' own folders, never from a build folder (sphinx_ext
-    refuses that)."""
+    project's _static and the theme's and extensions' own folders, never from a build folder
+    (gpuipo.extension.outputs refuses that)."""
     return sorted(path for path in seals.contents(site) if not path.startswith("_static/") and path not in written)
 
 
@@ -173,7 +173,12 @@ def build_site() -> None:
                            f"the site build failed (exit {code}); _build/html still holds the last good site")
     if _site_stamp() != stamp:
         raise BuildStopped("the inputs changed while the site was building; nothing was published: build again")
-    foreign = foreign_files(STAGED_SITE, set(json.loads(record.read_text(encoding="utf-8"))))
+    try:
+        written = set(json.loads(record.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        raise BuildStopped(f"the build left no readable record of the files it wrote ({record.name}); "
+                           "nothing was published: build again") from None
+    foreign = foreign_files(STAGED_SITE, written)
     if foreign:
         raise BuildStopped(f"the staged site holds {len(foreign)} file(s) this build did not write "
                            f"({', '.join(foreign[:5])}); nothing was published")

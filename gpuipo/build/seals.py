@@ -2,8 +2,9 @@
 as the build that filled it left it.
 
 At the end of a build each such folder (the execution cache, the chapters' generated files, Sphinx's
-parsed pages, the published site) is sealed: a manifest of every file's content, and the fingerprint of
-the inputs it was built from. A later build trusts the folder only when both still hold. A file added,
+parsed pages, the published site) is sealed: a manifest of every file's content, and a fingerprint: of
+the book's inputs for the published site, of the code that parses the pages for the build's own folders
+(a data edit is followed page by page, gpuipo.reads). A later build trusts the folder only when both hold. A file added,
 removed or changed since (by hand, by another program, by a build stopped half-way) or other inputs, and
 the folder is emptied and filled again, or for the published site, built again.
 """

@@ -2,6 +2,8 @@
 holding only the listed regular files, each CSV read as UTF-8 with strict syntax and its header checked."""
 from __future__ import annotations
 
+import hashlib
+
 import csv
 import io
 import json
@@ -24,6 +26,7 @@ class Table:
     raw: list[dict[str, str]] = field(default_factory=list)
     values: list[dict[str, object]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # first line of each row
+    digest: str = ""              # SHA-256 of the bytes parsed: what a page that loads the table has read
 
 
 def package_problems(directory: Path, descriptor: dict) -> list[Problem]:
@@ -82,6 +85,7 @@ def read_table(directory: Path, resource: dict) -> tuple[Table, list[Problem]]:
     file = f"{directory.name}/{resource['path']}"
     table = Table(resource["name"], file, fields)
     content = (directory / resource["path"]).read_bytes()
+    table.digest = hashlib.sha256(content).hexdigest()
     if not content:
         return table, [Problem(file, None, ",".join(names),
                                "the file is empty; expected a header row with these columns")]

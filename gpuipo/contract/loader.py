@@ -54,7 +54,7 @@ def load(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     """Return one validated table with the dtypes its schema declares (and note that the page being
     built read it: gpuipo.reads)."""
     table = package(data_dir).tables[name]
-    reads.table(name, data_dir)
+    reads.table(name, data_dir, table.digest)
     columns = {}
     for spec in table.fields:
         values = [row[spec["name"]] for row in table.values]

@@ -20,8 +20,8 @@ from gpuipo.extension.marks import (ChineseText, KeyedPasteText, MarkChinese, Ma
                                     visit_chinese_html, visit_chinese_latex)
 from gpuipo.extension.outputs import (cut_icon_fonts, link_pdf, no_build_folder_is_copied_whole, record_page,
                                       ship_pdf, ship_preview_images, write_bibliography, write_key_figures, write_record)
-from gpuipo.extension.state import (forget_the_run_parsed, name_the_page_being_read, own_build_state,
-                                    remember_the_run_parsed, reread_stale_pages, seal_build_state)
+from gpuipo.extension.state import (forget_the_run_parsed, merge_the_runs_parsed, name_the_page_being_read,
+                                    own_build_state, remember_the_run_parsed, reread_stale_pages, seal_build_state)
 
 
 def setup(app):
@@ -62,4 +62,5 @@ def setup(app):
     app.connect("source-read", name_the_page_being_read)
     app.connect("doctree-read", remember_the_run_parsed)
     app.connect("env-purge-doc", forget_the_run_parsed)
+    app.connect("env-merge-info", merge_the_runs_parsed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

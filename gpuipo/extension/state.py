@@ -74,6 +74,8 @@ def parsing_code() -> str:
                     if (name == "gpuipo" or name.startswith("gpuipo.")) and getattr(module, "__file__", None)})
     for path in files:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    # The libraries compute the numbers and draw the charts too: a new pin (make lock) or Python runs every page.
+    digest.update(sys.version.encode() + b"\0" + (ROOT / "requirements.txt").read_bytes())
     return digest.hexdigest()
 
 
@@ -103,7 +105,15 @@ def drop_stale_pages(app, cache: Path, generated: Path) -> set[str]:
     from jupyter_cache import get_cache
 
     store, srcdir, stale = get_cache(cache), Path(app.srcdir).resolve(), set()
-    for record in store.list_cache_records():
+    newest = {}
+    # jupyter-cache keeps a run per version of a notebook's code, but the record of what was read is the
+    # newest run's: an older run (served again if the notebook's code is put back) is checked by nothing.
+    for record in sorted(store.list_cache_records(), key=lambda r: (r.created, r.pk), reverse=True):
+        if record.uri in newest:
+            store.remove_cache(record.pk)
+        else:
+            newest[record.uri] = record
+    for record in newest.values():
         notebook = Path(record.uri).resolve()
         if not notebook.is_relative_to(srcdir):
             continue
@@ -131,6 +141,13 @@ def remember_the_run_parsed(app, doctree):
     app.env.gpuipo_parsed_run[app.env.docname] = _run_record(app, app.env.docname)
 
 
+def merge_the_runs_parsed(app, env, docnames, other):
+    """Pages parsed in parallel (-j) bring their record back to the main environment."""
+    theirs = getattr(other, "gpuipo_parsed_run", {})
+    env.gpuipo_parsed_run = getattr(env, "gpuipo_parsed_run", {})
+    env.gpuipo_parsed_run.update({name: theirs[name] for name in docnames if name in theirs})
+
+
 def forget_the_run_parsed(app, env, docname):
     getattr(env, "gpuipo_parsed_run", {}).pop(docname, None)
 
@@ -150,7 +167,12 @@ def name_the_page_being_read(app, docname, source):
 
 
 def seal_build_state(app, exception):
+    """Seal what this build leaves for the next. After a build that warned (which -W fails) the parsed pages
+    are emptied: Sphinx would otherwise find nothing outdated next time, skip the pages that warned and
+    publish them without a word. The execution cache is kept, so re-parsing reruns nothing."""
     if exception is None:
         for name, folder in build_state(app).items():
+            if name == "parsed pages" and app._warncount:
+                seals.empty(folder)
             folder.mkdir(parents=True, exist_ok=True)
             seals.seal(folder, app.gpuipo_fingerprint, digests=_digests(name))
